@@ -1,0 +1,1 @@
+"""The chat app: Stream-shaped channels, members, messages and read state over WebSockets."""

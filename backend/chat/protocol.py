@@ -1,0 +1,81 @@
+"""Parsing client frames at the boundary: text in, a generated ClientFrame model or a coded refusal out."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from chat import frames
+from chat.exceptions import InvalidFrame
+from chat.frames import ErrorCode
+
+__all__ = ["MAX_FRAME_BYTES", "ClientFrameModel", "parse_client_frame", "request_id_of", "to_text"]
+
+MAX_FRAME_BYTES = 1024 * 1024  # a larger frame closes the socket with 1009 (CloseCode.MESSAGE_TOO_BIG)
+
+ClientFrameModel = (
+    frames.ClientHealthCheck
+    | frames.ChannelWatch
+    | frames.ChannelStopWatching
+    | frames.ClientMessageNew
+    | frames.ClientTypingStart
+    | frames.ClientTypingStop
+    | frames.ClientMessageRead
+)
+
+
+def parse_client_frame(text: str) -> ClientFrameModel:
+    """Validates one client frame against the schema's ClientFrame union."""
+    try:
+        return frames.ClientFrame.model_validate_json(text).root
+    except ValidationError as exc:
+        raise _refusal(exc) from None
+
+
+def _refusal(exc: ValidationError) -> InvalidFrame:
+    error = exc.errors(include_url=False)[0]
+    kind, loc = error["type"], tuple(str(part) for part in error["loc"])
+    field = loc[-1] if loc else ""
+    if kind == "json_invalid":
+        return InvalidFrame(f"frame is not valid JSON: {error['msg']}", ErrorCode.invalid_json)
+    if not loc and kind in {"model_attributes_type", "model_type", "dict_type"}:
+        return InvalidFrame("frame must be a JSON object", ErrorCode.invalid_frame)
+    if kind == "union_tag_not_found":
+        return InvalidFrame("frame has no string `type`", ErrorCode.invalid_frame)
+    if kind == "union_tag_invalid":
+        tag = error.get("ctx", {}).get("tag", "")
+        return InvalidFrame(f"unknown frame type {tag!r}", ErrorCode.unknown_type)
+    # loc is (tag, field, ...): name the field without the tag
+    where = ".".join(loc[1:]) or "frame"
+    if field == "cid":
+        return InvalidFrame(
+            "cid must be `type:id` with type [A-Za-z0-9_-] and id [A-Za-z0-9!_-], at most 64 characters each",
+            ErrorCode.invalid_cid,
+        )
+    if field == "text" and kind == "string_too_short":
+        return InvalidFrame("message text is empty", ErrorCode.empty_text)
+    if field == "text" and kind == "string_too_long":
+        return InvalidFrame("message text is over 5,000 characters", ErrorCode.message_too_long)
+    if kind == "missing":
+        return InvalidFrame(f"field `{where}` is required", ErrorCode.invalid_field)
+    if kind == "extra_forbidden":
+        return InvalidFrame(f"field `{where}` is not allowed here", ErrorCode.invalid_field)
+    return InvalidFrame(f"field `{where}`: {error['msg']}", ErrorCode.invalid_field)
+
+
+def request_id_of(text: str) -> str | None:
+    """The request_id of a refused frame, when it has a usable one (only ever called on errors)."""
+    try:
+        data: Any = json.loads(text)
+    except ValueError:
+        return None
+    value = data.get("request_id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and 0 < len(value) <= 64 else None
+
+
+def to_text(frame: frames.ServerFrame | Any) -> str:
+    """Serialises a server frame once, leaving out absent optional fields."""
+    text: str = frame.model_dump_json(exclude_none=True)
+    return text

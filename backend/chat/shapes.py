@@ -1,0 +1,62 @@
+"""Stored rows as Stream's response shapes (the generated frame models)."""
+
+from __future__ import annotations
+
+from chat import frames
+from chat.models import Channel, ChatUser, Member, Message
+
+__all__ = ["channel_shape", "member_shape", "message_shape", "user_shape"]
+
+
+def user_shape(user: ChatUser) -> frames.User:
+    return frames.User(id=user.id, name=user.name or user.id, image=user.image or None)
+
+
+def message_shape(message: Message, cid: str, user: ChatUser) -> frames.Message:
+    return frames.Message(
+        id=message.message_id,
+        cid=cid,
+        text=message.text,
+        html="",
+        type=frames.MessageType(message.type),
+        user=user_shape(user),
+        created_at=message.created_at,
+        updated_at=message.updated_at,
+        deleted_at=message.deleted_at,
+        parent_id=message.parent_id or None,
+        reply_count=0,
+        attachments=[],
+        mentioned_users=[],
+        latest_reactions=[],
+        own_reactions=[],
+        reaction_counts={},
+        pinned=False,
+        silent=False,
+    )
+
+
+def channel_shape(channel: Channel, member_count: int) -> frames.Channel:
+    return frames.Channel(
+        id=channel.channel_id,
+        type=channel.type,
+        cid=channel.cid,
+        name=channel.name,
+        created_by=user_shape(channel.created_by),
+        created_at=channel.created_at,
+        updated_at=channel.updated_at,
+        last_message_at=channel.last_message_at,
+        member_count=member_count,
+        frozen=False,
+        disabled=False,
+    )
+
+
+def member_shape(member: Member) -> frames.Member:
+    return frames.Member(
+        user_id=member.user_id,
+        user=user_shape(member.user),
+        role=frames.MemberRole.owner if member.is_owner else frames.MemberRole.member,
+        channel_role=frames.ChannelRole.channel_member,
+        created_at=member.created_at,
+        updated_at=member.updated_at,
+    )

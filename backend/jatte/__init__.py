@@ -1,0 +1,1 @@
+"""The Jatte Django project: settings, ASGI routing and HTTP endpoints."""

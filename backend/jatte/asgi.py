@@ -1,0 +1,14 @@
+"""ASGI entry point: `/ws/chat/` goes to the chat consumer, everything else to Django."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jatte.settings")
+django_asgi = get_asgi_application()  # sets Django up before the chat modules import models
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
+from chat.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter({"http": django_asgi, "websocket": URLRouter(websocket_urlpatterns)})
