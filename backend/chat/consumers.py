@@ -91,7 +91,9 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         while True:
             text = await self.outbox.get()
             if text is None:
-                await self.close(code=int(CloseCode.POLICY_VIOLATION), reason="too slow: outbound buffer full")
+                await self.close(
+                    code=int(CloseCode.POLICY_VIOLATION), reason="too slow: outbound buffer full"
+                )
                 return
             await self.send(text_data=text)
 

@@ -142,6 +142,16 @@ class RedisHub(LocalHub):
         values = await self._redis.hvals(self._counts(group))
         return sum(int(value) for value in values)
 
+    async def close(self) -> None:
+        """Forgets this process's watchers and closes its Redis connections."""
+        if self._reader is not None:
+            self._reader.cancel()
+        for group in list(self._groups):
+            await self._redis.hdel(self._counts(group), self._process)
+        self._groups.clear()
+        await self._layer.flush()
+        await self._redis.aclose()
+
 
 _hubs: dict[asyncio.AbstractEventLoop, Hub] = {}
 

@@ -16,7 +16,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 REPO_ROOT = BASE_DIR.parent
 
 # A development default only; every real deployment sets its own (README, Configuration).
-DEV_JWT_SECRET = "jatte-dev-secret-change-me-0123456789abcdef"
+DEV_JWT_SECRET = "jatte-dev-secret-change-me-0123456789abcdef-0123456789abcdef-0123"
 
 
 def _flag(name: str, default: bool = False) -> bool:

@@ -1,0 +1,142 @@
+"""The backend as shipped: real daphne processes, real sockets, a database on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import websockets
+
+from chat.auth import mint_token
+
+from .conftest import require_service
+from .servers import BackendProcess
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_reachable() -> bool:
+    try:
+        with psycopg.connect(POSTGRES_URL.replace("postgres://", "postgresql://"), connect_timeout=2):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+async def _connect(backend: BackendProcess, user: str) -> Any:
+    socket = await websockets.connect(f"{backend.ws_url}?token={mint_token(user, user.title())}")
+    hello = json.loads(await socket.recv())
+    assert hello["type"] == "health.check" and hello["me"]["id"] == user
+    return socket
+
+
+async def _until(socket: Any, kind: str) -> dict[str, Any]:
+    while True:
+        frame: dict[str, Any] = json.loads(await socket.recv())
+        if frame["type"] == kind:
+            return frame
+
+
+async def _hello_world_survives_restart(backend: BackendProcess) -> None:
+    alice = await _connect(backend, "alice")
+    bob = await _connect(backend, "bob")
+    await alice.send(
+        json.dumps(
+            {
+                "type": "channel.watch",
+                "cid": "messaging:demo",
+                "data": {"members": ["bob"]},
+                "request_id": "w",
+            }
+        )
+    )
+    await _until(alice, "channel.state")
+    await bob.send(json.dumps({"type": "channel.watch", "cid": "messaging:demo", "request_id": "w"}))
+    await _until(bob, "channel.state")
+    await alice.send(
+        json.dumps({"type": "message.new", "cid": "messaging:demo", "text": "hello world", "request_id": "m"})
+    )
+    sent = await _until(alice, "message.sent")
+    delivered = await _until(bob, "message.new")
+    assert delivered["message"] == sent["message"]
+    assert delivered["message"]["text"] == "hello world"
+    await alice.close()
+    await bob.close()
+
+    backend.stop()
+    backend.start()
+    bob = await _connect(backend, "bob")
+    await bob.send(json.dumps({"type": "channel.watch", "cid": "messaging:demo", "request_id": "again"}))
+    state = await _until(bob, "channel.state")
+    assert [m["text"] for m in state["messages"]] == ["hello world"]
+    assert state["messages"][0]["id"] == sent["message"]["id"]
+    await bob.close()
+
+
+@pytest.fixture(params=["daphne", "uvicorn"])
+def sqlite_backend(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[BackendProcess]:
+    """The backend on SQLite under each ASGI server it supports."""
+    backend = BackendProcess(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'chat.sqlite3'}"},
+        tmp_path / "server.log",
+        server=request.param,
+    )
+    yield backend.start()
+    backend.stop()
+
+
+async def test_server_serves_hello_world_and_keeps_it_across_a_restart(
+    sqlite_backend: BackendProcess,
+) -> None:
+    await _hello_world_survives_restart(sqlite_backend)
+
+
+async def test_server_refuses_a_forged_token_with_4001(sqlite_backend: BackendProcess) -> None:
+    forged = mint_token("alice")[:-4] + "AAAA"
+    socket = await websockets.connect(f"{sqlite_backend.ws_url}?token={forged}")
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await socket.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
+
+
+async def test_server_closes_a_frame_over_one_mib_with_1009_and_keeps_serving(
+    sqlite_backend: BackendProcess,
+) -> None:
+    big = await _connect(sqlite_backend, "alice")
+    await big.send("x" * (1024 * 1024 + 1))
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await big.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+    other = await _connect(sqlite_backend, "bob")
+    await other.send(json.dumps({"type": "health.check", "request_id": "h"}))
+    assert (await _until(other, "health.check"))["request_id"] == "h"
+    await other.close()
+
+
+@pytest.fixture
+def postgres_backend(tmp_path: Path) -> Iterator[BackendProcess]:
+    require_service("PostgreSQL", _postgres_reachable(), POSTGRES_URL)
+    name = f"jatte_{uuid.uuid4().hex[:10]}"
+    admin = POSTGRES_URL.replace("postgres://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+    backend = BackendProcess({"DATABASE_URL": url}, tmp_path / "daphne.log")
+    try:
+        yield backend.start()
+    finally:
+        backend.stop()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def test_daphne_on_postgresql_serves_hello_world_and_keeps_it_across_a_restart(
+    postgres_backend: BackendProcess,
+) -> None:
+    await _hello_world_survives_restart(postgres_backend)
