@@ -94,7 +94,7 @@ class RedisHub(LocalHub):
         from redis import asyncio as aioredis
 
         self._layer = RedisPubSubChannelLayer(hosts=[url], prefix="jatte")
-        self._redis = aioredis.from_url(url)
+        self._redis = aioredis.from_url(url)  # type: ignore[no-untyped-call]  # redis-py leaves from_url untyped
         self._process = f"{os.getpid()}.{id(self):x}"
         self._channel: str | None = None
         self._reader: asyncio.Task[None] | None = None
