@@ -24,6 +24,7 @@ from chat.fanout import Hub, get_hub
 from chat.frames import CloseCode, ErrorCode
 from chat.protocol import MAX_FRAME_BYTES, parse_client_frame, request_id_of, to_text
 from chat.services import ChannelRef
+from chat.writer import get_writer
 
 __all__ = ["OUTBOX_LIMIT", "ChatConsumer"]
 
@@ -99,6 +100,15 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
 
     # Inbound.
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels hops to the database thread to close stale connections before every handler.
+        # Every database call here goes through database_sync_to_async, which does that itself,
+        # so a frame skips the hop.
+        if message["type"] == "websocket.receive":
+            await self.websocket_receive(message)
+        else:
+            await super().dispatch(message)
+
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.actor is None:
             return
@@ -165,8 +175,8 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self._reply_ok(frame.request_id)
 
     async def on_message_new(self, frame: frames.ClientMessageNew) -> None:
-        posted = await database_sync_to_async(services.post_message)(
-            self._actor, frame.cid, frame.text, frame.id, frame.parent_id
+        posted = await get_writer().post(
+            services.PostRequest(self._actor, frame.cid, frame.text, frame.id, frame.parent_id)
         )
         if not posted.duplicate:
             await self.hub.publish(posted.channel.group, to_text(posted.event))

@@ -25,12 +25,14 @@ __all__ = [
     "CHANNEL_TYPES",
     "DEFAULT_MESSAGE_LIMIT",
     "ChannelRef",
+    "PostRequest",
     "Posted",
     "access_channel",
     "channel_state",
     "mark_read",
     "own_user",
     "post_message",
+    "post_messages",
     "prepare_watch",
     "relay_typing",
     "sign_in",
@@ -234,48 +236,109 @@ def _unread_by_channel(user_id: str) -> dict[int, int]:
     return counts
 
 
+@dataclass(frozen=True, slots=True)
+class PostRequest:
+    """One message a user asks to store."""
+
+    actor: Actor
+    cid: str
+    text: str
+    message_id: str | None = None
+    parent_id: str | None = None
+
+
 def post_message(
     actor: Actor, cid: str, text: str, message_id: str | None = None, parent_id: str | None = None
 ) -> Posted:
     """Stores a message once per id. A known id returns the stored message as a duplicate."""
-    ref = access_channel(actor, cid)
-    if not text.strip():
-        raise ChatError("message text is empty", ErrorCode.empty_text)
-    message_id = message_id or uuid.uuid4().hex
-    existing = _existing(ref, actor, message_id)
-    if existing is not None:
-        return _posted(ref, existing, duplicate=True)
-    if parent_id and not Message.objects.filter(channel_id=ref.pk, message_id=parent_id).exists():
-        raise NotFound(f"parent message {parent_id!r} is not in channel {cid!r}")
-    user = sign_in(actor)
-    now = timezone.now()
+    result = post_messages([PostRequest(actor, cid, text, message_id, parent_id)])[0]
+    if isinstance(result, ChatError):
+        raise result
+    return result
+
+
+def post_messages(requests: list[PostRequest]) -> list[Posted | ChatError]:
+    """Stores many messages in one transaction, answering each request in order.
+
+    Each answer is what `post_message` would give for that request alone, in request order (a
+    sender's messages keep their order); a refused request does not affect the others. A known id,
+    in the database or earlier in the batch, answers as a duplicate and stores nothing.
+    """
     try:
-        with transaction.atomic():
-            message = Message.objects.create(
+        return _post_batch(requests)
+    except IntegrityError:  # an id raced in from another process: settle each request alone
+        return [_post_batch([request])[0] for request in requests]
+
+
+def _post_batch(requests: list[PostRequest]) -> list[Posted | ChatError]:
+    results: list[Posted | ChatError | None] = [None] * len(requests)
+    refs: dict[tuple[str, str], ChannelRef | ChatError] = {}
+    ids = [request.message_id or uuid.uuid4().hex for request in requests]
+    stored = {m.message_id: m for m in Message.objects.select_related("user").filter(message_id__in=set(ids))}
+    wanted_parents = {r.parent_id for r in requests if r.parent_id}
+    parents = set(
+        Message.objects.filter(message_id__in=wanted_parents).values_list("channel__cid", "message_id")
+        if wanted_parents
+        else ()
+    )
+    users = _users({request.actor for request in requests})
+    now = timezone.now()
+    new: list[tuple[int, ChannelRef, Message]] = []
+    for n, (request, message_id) in enumerate(zip(requests, ids, strict=True)):
+        try:
+            key = (request.actor.id, request.cid)
+            if key not in refs:
+                try:
+                    refs[key] = access_channel(request.actor, request.cid)
+                except ChatError as refusal:
+                    refs[key] = refusal
+            ref = refs[key]
+            if isinstance(ref, ChatError):
+                raise ref
+            if not request.text.strip():
+                raise ChatError("message text is empty", ErrorCode.empty_text)
+            known = stored.get(message_id)
+            if known is not None:
+                if known.channel_id != ref.pk or known.user_id != request.actor.id:
+                    raise IdConflict(f"message id {message_id!r} is already used by another message")
+                results[n] = _posted(ref, known, duplicate=True)
+                continue
+            if request.parent_id and (request.cid, request.parent_id) not in parents:
+                raise NotFound(f"parent message {request.parent_id!r} is not in channel {request.cid!r}")
+            message = Message(
                 message_id=message_id,
                 channel_id=ref.pk,
-                user=user,
-                text=text,
-                type="reply" if parent_id else "regular",
-                parent_id=parent_id or "",
+                user=users[request.actor.id],
+                text=request.text,
+                type="reply" if request.parent_id else "regular",
+                parent_id=request.parent_id or "",
                 created_at=now,
                 updated_at=now,
             )
-            Channel.objects.filter(pk=ref.pk).update(last_message_at=now, updated_at=now)
-    except IntegrityError:  # the same id raced in from another socket: it is stored once
-        existing = _existing(ref, actor, message_id)
-        if existing is None:
-            raise
-        return _posted(ref, existing, duplicate=True)
-    message.user = user
-    return _posted(ref, message, duplicate=False)
+            stored[message_id] = message
+            new.append((n, ref, message))
+        except ChatError as refusal:
+            results[n] = refusal
+    if new:
+        with transaction.atomic():
+            Message.objects.bulk_create([message for _, _, message in new])
+            Channel.objects.filter(pk__in={ref.pk for _, ref, _ in new}).update(
+                last_message_at=now, updated_at=now
+            )
+        for n, ref, message in new:
+            results[n] = _posted(ref, message, duplicate=False)
+    answered = [result for result in results if result is not None]
+    assert len(answered) == len(requests)  # every branch above answers its request
+    return answered
 
 
-def _existing(ref: ChannelRef, actor: Actor, message_id: str) -> Message | None:
-    message = Message.objects.select_related("user").filter(message_id=message_id).first()
-    if message is not None and (message.channel_id != ref.pk or message.user_id != actor.id):
-        raise IdConflict(f"message id {message_id!r} is already used by another message")
-    return message
+def _users(actors: set[Actor]) -> dict[str, ChatUser]:
+    """The users behind the actors, recorded first if a transport has not signed them in yet."""
+    users = {user.id: user for user in ChatUser.objects.filter(id__in={a.id for a in actors})}
+    for actor in actors:
+        if actor.id not in users:
+            users[actor.id] = sign_in(actor)
+    return users
 
 
 def _posted(ref: ChannelRef, message: Message, duplicate: bool) -> Posted:
