@@ -72,10 +72,6 @@ async def test_message_writer_stores_concurrent_posts_once_each_in_sender_order(
             ids.append(posted.message.id)
         return ids
 
-    await asyncio.to_thread(services.prepare_watch, ALICE, "messaging:demo", None)
-    await asyncio.to_thread(
-        lambda: services.Member.objects.get_or_create(channel_id=demo.pk, user_id="alice")
-    )
     a, b = await asyncio.gather(sender(ALICE, "a"), sender(ALICE, "b"))
     rows = await asyncio.to_thread(
         lambda: list(
