@@ -43,6 +43,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
     async def connect(self) -> None:
         self.connection_id = uuid.uuid4().hex
         self.watching: dict[str, ChannelRef] = {}
+        self.typing_in: set[str] = set()  # cids with a typing.start not yet stopped
         self.hub: Hub = get_hub()
         self.outbox: asyncio.Queue[str | None] = asyncio.Queue(maxsize=OUTBOX_LIMIT)
         self.writer: asyncio.Task[None] | None = None
@@ -195,6 +196,10 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             self._actor, frame.cid, frame.type, frame.parent_id
         )
         await self.hub.publish(ref.group, to_text(event), exclude=self.connection_id)
+        if frame.type == "typing.start":
+            self.typing_in.add(ref.cid)
+        else:
+            self.typing_in.discard(ref.cid)
         self._reply_ok(frame.request_id)
 
     async def on_message_read(self, frame: frames.ClientMessageRead) -> None:
@@ -222,6 +227,10 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
 
     async def _stop_watching(self, ref: ChannelRef) -> None:
         del self.watching[ref.cid]
+        if ref.cid in self.typing_in:  # a typist who leaves stops typing, for everyone still watching
+            self.typing_in.discard(ref.cid)
+            stop = services.typing_event(self._actor, ref, "typing.stop")
+            await self.hub.publish(ref.group, to_text(stop), exclude=self.connection_id)
         count = await self.hub.leave(ref.group, self)
         await self._publish_watching(ref, frames.UserWatchingStopEvent, count)
 

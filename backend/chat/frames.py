@@ -84,6 +84,8 @@ class OwnUser(BaseModel):
     unread_count: Annotated[int, Field(ge=0)]
     total_unread_count: Annotated[int, Field(ge=0)]
     unread_channels: Annotated[int, Field(ge=0)]
+    unread_threads: Annotated[int, Field(ge=0)]
+    devices: Annotated[list[dict[str, Any]], Field(max_length=0)]
 
 
 class MessageType(StrEnum):

@@ -36,6 +36,7 @@ __all__ = [
     "prepare_watch",
     "relay_typing",
     "sign_in",
+    "typing_event",
 ]
 
 # Channel types and whether they admit members only. Stream's `messaging` and `team` do;
@@ -94,6 +95,8 @@ def own_user(actor: Actor) -> frames.OwnUser:
         unread_count=sum(unread.values()),
         total_unread_count=sum(unread.values()),
         unread_channels=sum(1 for count in unread.values() if count),
+        unread_threads=0,
+        devices=[],
     )
 
 
@@ -391,13 +394,19 @@ def relay_typing(
 ) -> tuple[ChannelRef, frames.TypingStartEvent | frames.TypingStopEvent]:
     """Checks the actor may type in the channel and returns the event to relay."""
     ref = access_channel(actor, cid)
+    return ref, typing_event(actor, ref, kind, parent_id)
+
+
+def typing_event(
+    actor: Actor, ref: ChannelRef, kind: Literal["typing.start", "typing.stop"], parent_id: str | None = None
+) -> frames.TypingStartEvent | frames.TypingStopEvent:
+    """Stream's typing event for a channel the actor was already allowed into."""
     event_type = frames.TypingStartEvent if kind == "typing.start" else frames.TypingStopEvent
-    event = event_type(
-        cid=cid,
+    return event_type(
+        cid=ref.cid,
         channel_type=ref.type,
         channel_id=ref.id,
         parent_id=parent_id,
         user=frames.User(id=actor.id, name=actor.name, image=actor.image or None),
         created_at=timezone.now(),
     )
-    return ref, event

@@ -1,8 +1,9 @@
 """`python -m jatte.serve`: run the ASGI app under daphne or uvicorn with Jatte's socket limits.
 
 Both servers get the same contract: frames over 1 MiB close the socket with 1009, keepalive pings
-find dead peers. Daphne needs one adjustment for that: Autobahn, under it, drops the TCP connection
-on an oversize frame instead of sending the 1009 close frame, unless `failByDrop` is off.
+find dead peers, close reasons reach the client. Daphne needs two adjustments for that: Autobahn,
+under it, drops the TCP connection on an oversize frame instead of sending the 1009 close frame
+unless `failByDrop` is off, and daphne passes the close code on but not the reason.
 """
 
 from __future__ import annotations
@@ -31,6 +32,20 @@ def _daphne(host: str, port: int) -> None:
         self.setProtocolOptions(failByDrop=False)  # send 1009 on oversize frames, then close
 
     ws_protocol.WebSocketFactory.__init__ = init
+    original_reply = ws_protocol.WebSocketProtocol.handle_reply
+
+    def handle_reply(self: Any, message: dict[str, Any]) -> None:
+        # Daphne drops the close reason; the client needs it to say why a token was refused.
+        if (
+            message.get("type") == "websocket.close"
+            and message.get("reason")
+            and self.state == self.STATE_OPEN
+        ):
+            self.sendClose(code=message.get("code") or 1000, reason=message["reason"])
+            return
+        original_reply(self, message)
+
+    ws_protocol.WebSocketProtocol.handle_reply = handle_reply
     CommandLineInterface().run(
         [
             "-b",

@@ -286,6 +286,18 @@ async def test_typing_is_relayed_to_other_watchers_only(connect: Connect, kind: 
     assert await alice.nothing_more()
 
 
+async def test_typing_stops_for_others_when_the_typist_disconnects(connect: Connect) -> None:
+    alice = await connect("alice")
+    bob = await connect("bob")
+    await alice.watch(DEMO, data={"members": ["bob"]})
+    await bob.watch(DEMO)
+    await alice.request({"type": "typing.start", "cid": DEMO})
+    await _next_of(bob, "typing.start")
+    await alice.communicator.disconnect()
+    stop = await _next_of(bob, "typing.stop")
+    assert stop["user"]["id"] == "alice"
+
+
 async def test_typing_from_non_member_is_refused(connect: Connect) -> None:
     alice = await connect("alice")
     await alice.watch(DEMO)

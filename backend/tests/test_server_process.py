@@ -103,6 +103,7 @@ async def test_server_refuses_a_forged_token_with_4001(sqlite_backend: BackendPr
     with pytest.raises(websockets.ConnectionClosed) as closed:
         await socket.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
+    assert "signature" in closed.value.rcvd.reason  # the reason reaches the client under both servers
 
 
 async def test_server_closes_a_frame_over_one_mib_with_1009_and_keeps_serving(

@@ -187,6 +187,11 @@ export interface OwnUser {
   unread_count: number;
   total_unread_count: number;
   unread_channels: number;
+  unread_threads: number;
+  /**
+   * @maxItems 0
+   */
+  devices: [];
 }
 /**
  * The answer to channel.watch, shaped as Stream's watch response.

@@ -1,0 +1,320 @@
+"""Fixtures for the demo's browser tests.
+
+A production build of the front end (`next build`, local mode), the real backend (daphne on a fresh
+SQLite database, DJANGO_DEBUG=1 for the demo token endpoint), `next start`, and Debian's chromium
+driven by Playwright. Everything listens on free ports of 127.0.0.1, so a running `tools/dev up`
+is not disturbed. Nothing here imports Django: the backend is a separate process, as in production.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, WebSocket, expect, sync_playwright
+
+REPO = Path(__file__).resolve().parents[2]
+FRONTEND = REPO / "frontend"
+VENV_BIN = REPO / ".venv" / "bin"
+NEXT = REPO / "node_modules" / ".bin" / "next"
+
+# Debian's chromium; never `playwright install` (no browser downloads here). Without the
+# background-networking flags Chromium calls outside hosts on its own (TOOLCHAIN.md).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+DEMO_USERS = {"alice": "Alice", "bob": "Bob"}
+
+# What the Stream SDK leaves in a bundle: its host names, and strings of its client code (errors
+# "StreamChat error code …", the `stream-auth-type` header, its user agent `stream-chat-js-v…`, its
+# test-run switch). Not the bare word StreamChat: the shim exports a class by that name.
+STREAM_MARKERS = re.compile(
+    r"stream-io-api\.com|getstream\.io|StreamChat error|stream-auth-type|stream-chat-js|STREAM_LOCAL_TEST_RUN",
+    re.IGNORECASE,
+)
+
+BUILD_TIMEOUT = 600
+START_TIMEOUT = 60
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def tail(path: Path, lines: int = 40) -> str:
+    """The end of a log file, for failure messages."""
+    if not path.exists():
+        return f"({path} was never written)"
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def wait_for_http(
+    url: str, timeout: float, process: subprocess.Popen[bytes] | None = None, log: Path | None = None
+) -> None:
+    """Polls `url` until it answers 200; fails early, with the log's tail, when `process` exits."""
+    deadline = time.monotonic() + timeout
+    last_error = "no attempt"
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(
+                f"{process.args!r} exited with {process.returncode} before {url} answered:\n{tail(log) if log else ''}"
+            )
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+                last_error = f"HTTP {response.status}"
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
+            last_error = str(error)
+        time.sleep(0.2)
+    raise TimeoutError(
+        f"{url} did not answer 200 within {timeout} s (last: {last_error})\n{tail(log) if log else ''}"
+    )
+
+
+def start_process(args: list[str], cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Starts a server in its own process group, output to `log`."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Ends the process group this module started: SIGTERM, then SIGKILL after 10 s."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def base_env() -> dict[str, str]:
+    """The environment without anything that would switch the build or the backend's mode."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("NEXT_PUBLIC_", "JATTE_"))}
+    env.pop("REDIS_URL", None)  # one daphne process: in-process fan-out
+    env["NEXT_TELEMETRY_DISABLED"] = "1"
+    return env
+
+
+def next_build(dist_dir: str, env: dict[str, str], log: Path) -> Path:
+    """Runs `next build` into frontend/<dist_dir> and returns that folder.
+
+    `next build` rewrites next-env.d.ts to point at its distDir; the file is put back afterwards so
+    a test run leaves the tree as it found it.
+    """
+    next_env = FRONTEND / "next-env.d.ts"
+    before = next_env.read_bytes() if next_env.exists() else None
+    try:
+        with log.open("wb") as out:
+            result = subprocess.run(
+                [str(NEXT), "build"],
+                cwd=FRONTEND,
+                env={**env, "JATTE_NEXT_DIST_DIR": dist_dir},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=BUILD_TIMEOUT,
+                check=False,
+            )
+    finally:
+        if before is not None:
+            next_env.write_bytes(before)
+    if result.returncode != 0:
+        raise RuntimeError(f"next build ({dist_dir}) failed with {result.returncode}:\n{tail(log, 60)}")
+    return FRONTEND / dist_dir
+
+
+def stream_markers(static_dir: Path) -> dict[str, list[str]]:
+    """Each file under `static_dir` that holds a Stream marker, with the markers found."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(static_dir.rglob("*")):
+        if path.is_file():
+            hits = sorted(
+                {match.group(0) for match in STREAM_MARKERS.finditer(path.read_text(errors="replace"))}
+            )
+            if hits:
+                found[str(path.relative_to(static_dir))] = hits
+    return found
+
+
+@dataclass
+class Backend:
+    """The real backend under daphne; `stop()` and `start()` again keep its port and database."""
+
+    port: int
+    data_dir: Path
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            **base_env(),
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{self.data_dir / 'db.sqlite3'}",  # sqlite:////abs/path
+            "JATTE_DATA_DIR": str(self.data_dir),
+        }
+
+    def migrate(self) -> None:
+        with self.log.open("ab") as out:
+            subprocess.run(
+                [str(VENV_BIN / "python"), "manage.py", "migrate", "--no-input"],
+                cwd=REPO / "backend",
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=120,
+                check=True,
+            )
+
+    def start(self) -> None:
+        daphne = [str(VENV_BIN / "daphne"), "-b", "127.0.0.1", "-p", str(self.port), "jatte.asgi:application"]
+        self.process = start_process(daphne, REPO / "backend", self.env, self.log)
+        wait_for_http(f"{self.url}/healthz", START_TIMEOUT, self.process, self.log)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process)
+            self.process = None
+
+
+@pytest.fixture(scope="session")
+def logs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("logs")
+
+
+@pytest.fixture(scope="session")
+def backend(tmp_path_factory: pytest.TempPathFactory, logs_dir: Path) -> Iterator[Backend]:
+    """The real backend on a free port with a fresh database, for the whole session."""
+    server = Backend(
+        port=free_port(), data_dir=tmp_path_factory.mktemp("backend"), log=logs_dir / "backend.log"
+    )
+    server.migrate()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def local_build(backend: Backend, logs_dir: Path) -> Path:
+    """The production build the tests serve: local mode, pointed at the test backend's port."""
+    env = {**base_env(), "NEXT_PUBLIC_JATTE_API_URL": backend.url}
+    return next_build(".next/e2e", env, logs_dir / "next-build.log")
+
+
+@pytest.fixture(scope="session")
+def frontend(local_build: Path, logs_dir: Path) -> Iterator[str]:
+    """`next start` serving the local build; yields its base URL."""
+    port = free_port()
+    log = logs_dir / "next-start.log"
+    env = {**base_env(), "JATTE_NEXT_DIST_DIR": str(local_build.relative_to(FRONTEND))}
+    process = start_process([str(NEXT), "start", "-H", "127.0.0.1", "-p", str(port)], FRONTEND, env, log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{url}/", START_TIMEOUT, process, log)
+        yield url
+    finally:
+        stop_process(process)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _expect_timeout() -> None:
+    # A socket round trip is milliseconds; 10 s leaves room for a loaded two-core CI machine.
+    expect.set_options(timeout=10_000)
+
+
+@dataclass
+class DemoPage:
+    """One signed-in tab of /demo, with every URL it asked for."""
+
+    user: str
+    page: Page
+    requests: list[str] = field(default_factory=list)
+    sockets: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def message(self, text: str) -> Locator:
+        """The message whose text is exactly `text`."""
+        return self.page.get_by_test_id("message").filter(
+            has=self.page.get_by_test_id("message-text").get_by_text(text, exact=True)
+        )
+
+    def send(self, text: str) -> None:
+        self.page.get_by_test_id("composer-input").fill(text)
+        self.page.get_by_test_id("send-button").click()
+        expect(self.message(text)).to_have_count(1)
+
+    def expect_online(self) -> None:
+        expect(self.page.get_by_test_id("connection-state")).to_have_text("online")
+
+
+OpenDemo = Callable[[str], DemoPage]
+
+
+@pytest.fixture
+def open_demo(browser: Browser, frontend: str) -> Iterator[OpenDemo]:
+    """Opens /demo as a user in a fresh browser context (its own storage, like a second person)."""
+    opened: list[DemoPage] = []
+
+    def open_as(user: str) -> DemoPage:
+        context = browser.new_context()
+        page = context.new_page()
+        demo = DemoPage(user=user, page=page)
+        context.on("request", lambda request: demo.requests.append(request.url))
+
+        def on_socket(socket: WebSocket) -> None:
+            demo.sockets.append(socket.url)
+
+        page.on("websocket", on_socket)
+        page.on("pageerror", lambda error: demo.errors.append(str(error)))
+        opened.append(demo)
+        page.goto(f"{frontend}/demo?user={user}")
+        demo.expect_online()
+        return demo
+
+    yield open_as
+    for demo in opened:
+        demo.page.context.close()
+    errors = {demo.user: demo.errors for demo in opened if demo.errors}
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).hostname or ""

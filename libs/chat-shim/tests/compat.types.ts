@@ -1,0 +1,126 @@
+/**
+ * Compile-time proof that UI code written against stream-chat's own declarations compiles against
+ * the shim, for each call the shim offers. `npm run typecheck` compiles this file; nothing runs it.
+ *
+ * How, honestly: `stream-chat` here is the real package (a devDependency, types only; this
+ * package's tsconfig.json empties the root `paths` alias that elsewhere points `stream-chat` at the
+ * shim). For every call:
+ * - arguments: values typed with Stream's parameter types (`Parameters<StreamChat['connectUser']>`,
+ *   Stream's `EventHandler`, ...) are passed to the shim, because UI code builds them that way;
+ * - results: what the shim resolves with is assigned to Stream's result type, or to the fields of
+ *   it the shim fills (`Pick<...>`), because UI code reads them that way;
+ * - `// @ts-expect-error` lines pin each place where Stream's types allow something the shim does
+ *   not (yet). If the shim or the schema closes a gap, tsc reports the unused directive and this
+ *   file must be updated: the list of differences cannot silently go stale.
+ */
+import type {
+  Channel as StreamChannel, ChannelMemberResponse, ChannelResponse, ConnectionOpen, Event as StreamEvent,
+  EventHandler as StreamEventHandler, MessageResponse, QueryChannelAPIResponse, StreamChat, UserResponse,
+} from 'stream-chat';
+
+import { ChatError, LocalChatClient, StreamChat as StreamChatAlias, type Event, type LocalChannel } from '../index';
+
+declare const client: LocalChatClient;
+declare const channel: LocalChannel;
+declare const streamHandler: StreamEventHandler;
+declare const token: string;
+export async function compat(): Promise<void> {
+  // --- the client ---------------------------------------------------------------------------
+  const fromOptions: LocalChatClient = new LocalChatClient({ wsUrl: 'ws://localhost:8000/ws/chat/' });
+  const byAlias: LocalChatClient = new StreamChatAlias();
+
+  // connectUser(user, token): Stream's user type is accepted; the answer reads as Stream's ConnectionOpen.
+  const user: Parameters<StreamChat['connectUser']>[0] = { id: 'alice', name: 'Alice' };
+  const opened = await client.connectUser(user, token);
+  const connectionId: ConnectionOpen['connection_id'] = opened.connection_id;
+  const me: Pick<NonNullable<ConnectionOpen['me']>, 'id' | 'name' | 'role' | 'mutes' | 'channel_mutes' | 'unread_count'> = opened.me;
+  const open: ConnectionOpen = opened;
+  // @ts-expect-error The shim takes a token string only, not Stream's token provider function.
+  void client.connectUser(user, async () => token);
+  // @ts-expect-error Stream's user.id is required, and so is it here.
+  void client.connectUser({ name: 'Alice' }, token);
+
+  const userID: StreamChat['userID'] = client.userID;
+  const current: Pick<UserResponse, 'id' | 'name'> | undefined = client.user;
+  const active: Record<string, LocalChannel> = client.activeChannels;
+  const disconnect: StreamChat['disconnectUser'] = () => client.disconnectUser();
+  await client.disconnectUser(1000);
+
+  // channel(type, id, data): Stream's call with members and a name.
+  const general: LocalChannel = client.channel('messaging', 'general', { members: ['alice', 'bob'], name: 'General' });
+  // @ts-expect-error No distinct channels by members alone yet: the shim needs an id.
+  client.channel('messaging', { members: ['alice', 'bob'] });
+  // @ts-expect-error Only `name` and `members` are stored; Stream's custom channel fields are not.
+  client.channel('messaging', 'general', { image: 'https://example.com/a.png' });
+
+  // on / off: Stream's handler shapes, by type, for all, and with unsubscribe.
+  const handler = (event: Event): string | undefined => event.message?.text ?? event.user?.name;
+  const { unsubscribe }: ReturnType<StreamChat['on']> = client.on('message.new', handler);
+  unsubscribe();
+  client.on(handler).unsubscribe();
+  client.on('all', handler);
+  client.off('message.new', handler);
+  client.off(handler);
+  client.on('connection.changed', (event) => event.online);
+  client.on('connection.recovered', () => undefined);
+  client.on('message.new', streamHandler);
+  // @ts-expect-error Events the server never sends are not offered, so a typo fails here rather than never firing.
+  client.on('message.updated', handler);
+
+  // --- a channel ----------------------------------------------------------------------------
+  const cid: StreamChannel['cid'] = general.cid;
+  const type: StreamChannel['type'] = general.type;
+  const id: StreamChannel['id'] = general.id;
+  const initialized: StreamChannel['initialized'] = general.initialized;
+  const name: string | undefined = general.data?.name;
+
+  // watch(options): Stream's pagination options; the answer holds Stream's watch response fields.
+  const watched = await channel.watch({ messages: { limit: 25 } });
+  const response: Omit<QueryChannelAPIResponse, 'duration'> = watched;
+  const channelData: ChannelResponse = watched.channel;
+  // @ts-expect-error No `duration`: Jatte's answer is a socket frame, not a timed REST response.
+  const timed: QueryChannelAPIResponse = watched;
+  // @ts-expect-error Only limit / id_lt / id_gt paginate; Stream's created_at_around and friends do not.
+  await channel.watch({ messages: { created_at_around: '2026-01-01T00:00:00Z' } });
+  await channel.watch();
+
+  // channel.state: members and typing as Stream types them; watcher_count.
+  const members: StreamChannel['state']['members'] = channel.state.members;
+  const typing: StreamChannel['state']['typing'] = channel.state.typing;
+  const watcherCount: StreamChannel['state']['watcher_count'] = channel.state.watcher_count;
+  const firstText: string | undefined = channel.state.messages[0]?.text;
+  const message: MessageResponse = channel.state.messages[0];
+  const readUnread: number | undefined = channel.state.read['bob']?.unread_messages;
+  // @ts-expect-error Stream's state turns created_at into a Date (LocalMessage); the shim keeps the ISO string.
+  const localMessages: StreamChannel['state']['messages'] = channel.state.messages;
+  // @ts-expect-error Stream's state turns last_read into a Date; the shim keeps the ISO string.
+  const read: StreamChannel['state']['read'] = channel.state.read;
+
+  // sendMessage({text, id?, parent_id?}): resolves with Stream's `message` field.
+  const sent = await channel.sendMessage({ text: 'hello', id: 'my-id', parent_id: 'm1' });
+  const sentMessage: MessageResponse = sent.message;
+  await channel.sendMessage({ text: 'no id: the shim makes one' });
+  // @ts-expect-error Attachments are not stored yet.
+  await channel.sendMessage({ text: 'with a file', attachments: [{ type: 'image' }] });
+
+  // markRead(): { event } as Stream's EventAPIResponse has it, minus `duration`.
+  const marked = await channel.markRead();
+  const readEvent: StreamEvent = marked.event;
+  const member: ChannelMemberResponse | undefined = channel.state.members[readEvent.user?.id ?? ''];
+
+  // keystroke / stopTyping: Stream's signatures, less the options.
+  const keystroke: (parent_id?: string) => Promise<void> = (p) => channel.keystroke(p);
+  const stopTyping: (parent_id?: string) => Promise<void> = (p) => channel.stopTyping(p);
+  const streamKeystroke: (parent_id?: string) => ReturnType<StreamChannel['keystroke']> = keystroke;
+
+  // Channel listeners, as on the client.
+  channel.on('typing.start', (event) => event.user?.id).unsubscribe();
+  channel.off('typing.start', handler);
+
+  // Refusals carry a code, as Stream's errors do.
+  const code: string | number = new ChatError('refused', 'not_allowed').code;
+
+  void [fromOptions, byAlias, connectionId, me, open, userID, current, active, disconnect, cid, type, id, initialized, name];
+  void [response, channelData, timed, members, typing, watcherCount, firstText, message, readUnread, localMessages, read];
+  void [sentMessage, member, stopTyping, streamKeystroke, code];
+}
