@@ -69,14 +69,14 @@ export class LocalChatClient extends Emitter {
 
   /** Opens the socket as `user`; resolves with the server's first health.check. */
   connectUser(user: UserInput, token: string): Promise<HealthCheckEvent> {
-    if (this.userID) return Promise.reject(new Error(`connectUser("${user.id}") while "${this.userID}" is connected`));
+    if (this.userID) return Promise.reject(new Error(`"${this.userID}" is connected`));
     [this.user, this.userID, this.#token] = [user, user.id, token];
     this.#open();
     return new Promise((resolve, reject) => this.#pending.set(CONNECT, { resolve: resolve as Pending['resolve'], reject }));
   }
 
   /** Closes the socket with 1000 for good, rejects pending requests, forgets the user and channels. */
-  async disconnectUser(_timeout?: number): Promise<void> { this.#shut(new ChatError('disconnectUser was called', CloseCode.NORMAL)); }
+  async disconnectUser(_timeout?: number): Promise<void> { this.#shut(new ChatError('Disconnected', CloseCode.NORMAL)); }
 
   /** The one LocalChannel for `type:id`; `data` (name, members) is used when the first watch creates it. */
   channel(type: string, id: string, data?: WatchData): LocalChannel {
@@ -109,13 +109,13 @@ export class LocalChatClient extends Emitter {
     else if (f.type !== 'ok' && f.type !== 'error') this.emit(channel?.apply(f) ?? f);
   }
 
-  /** A socket's first frame: after a reconnect, re-watch; then resend what is unanswered. Returns the key it answers. */
+  /** A socket's first frame: after a reconnect, re-watch for what was missed (id_gt); then resend what is unanswered. */
   #opened(f: HealthCheckEvent): string {
     const unanswered = [...this.#pending.values()];
     [this.#online, this.#failures, this.user] = [true, 0, f.me];
     this.emit({ type: 'connection.changed', online: true });
     const rewatch = this.#pending.has(CONNECT) ? undefined : Object.values(this.activeChannels).filter((c) => c.initialized);
-    if (rewatch) void Promise.allSettled(rewatch.map((c) => c.watch())).then(() => this.emit({ type: 'connection.recovered' }));
+    if (rewatch) void Promise.allSettled(rewatch.map((c) => c.watch({ messages: { id_gt: c.state.messages.at(-1)?.id, limit: 300 } }))).then(() => this.emit({ type: 'connection.recovered' }));
     for (const p of unanswered) if (p.frame) this.#ws?.send(JSON.stringify(p.frame));
     return CONNECT;
   }
