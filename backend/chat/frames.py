@@ -33,6 +33,7 @@ class ErrorCode(StrEnum):
     not_found = "not_found"
     id_conflict = "id_conflict"
     rate_limited = "rate_limited"
+    storage_unavailable = "storage_unavailable"
     internal_error = "internal_error"
 
 

@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 import websockets
 
 from chat.auth import mint_token
 
-from .conftest import require_service
 from .servers import BackendProcess
-
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
-
-
-def _postgres_reachable() -> bool:
-    try:
-        with psycopg.connect(POSTGRES_URL.replace("postgres://", "postgresql://"), connect_timeout=2):
-            return True
-    except psycopg.OperationalError:
-        return False
 
 
 async def _connect(backend: BackendProcess, user: str) -> Any:
@@ -121,20 +107,10 @@ async def test_server_closes_a_frame_over_one_mib_with_1009_and_keeps_serving(
 
 
 @pytest.fixture
-def postgres_backend(tmp_path: Path) -> Iterator[BackendProcess]:
-    require_service("PostgreSQL", _postgres_reachable(), POSTGRES_URL)
-    name = f"jatte_{uuid.uuid4().hex[:10]}"
-    admin = POSTGRES_URL.replace("postgres://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
-    backend = BackendProcess({"DATABASE_URL": url}, tmp_path / "daphne.log")
-    try:
-        yield backend.start()
-    finally:
-        backend.stop()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def postgres_backend(tmp_path: Path, postgres_url: str) -> Iterator[BackendProcess]:
+    backend = BackendProcess({"DATABASE_URL": postgres_url}, tmp_path / "daphne.log")
+    yield backend.start()
+    backend.stop()
 
 
 async def test_daphne_on_postgresql_serves_hello_world_and_keeps_it_across_a_restart(

@@ -58,7 +58,7 @@ export type MessageType = "regular" | "reply" | "deleted" | "system" | "error" |
 export type MemberRole = "owner" | "member";
 export type ChannelRole = "channel_member";
 /**
- * Why a frame was refused. Stable: clients may branch on it.
+ * Why a frame was refused. Stable: clients may branch on it. `storage_unavailable`: the database could not be reached after retries and nothing was stored; resend with the same id.
  */
 export type ErrorCode =
   | "invalid_json"
@@ -73,6 +73,7 @@ export type ErrorCode =
   | "not_found"
   | "id_conflict"
   | "rate_limited"
+  | "storage_unavailable"
   | "internal_error";
 
 /**
