@@ -1,0 +1,6 @@
+# `import nixpkgs { inherit system; }` lands here.
+{
+  system ? builtins.currentSystem,
+  ...
+}:
+import ./packages.nix { inherit system; }
