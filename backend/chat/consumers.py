@@ -7,6 +7,7 @@ and hand events to the fan-out hub. Every refusal becomes an `error` frame and t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -18,48 +19,65 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
 
 from chat import frames, services
-from chat.auth import Actor, authenticate
+from chat.auth import Actor, authenticate_async
 from chat.exceptions import ChatError, InvalidFrame, TokenRefused
 from chat.fanout import Hub, get_hub
 from chat.frames import CloseCode, ErrorCode
+from chat.limits import Limits, Outbox, get_limits
 from chat.protocol import MAX_FRAME_BYTES, parse_client_frame, request_id_of, to_text
 from chat.services import ChannelRef
 from chat.writer import get_writer
 
-__all__ = ["OUTBOX_LIMIT", "ChatConsumer"]
+__all__ = ["ChatConsumer"]
 
 logger = logging.getLogger(__name__)
-
-# Frames queued for one socket before it counts as a reader too slow to keep: it is closed rather
-# than allowed to grow the server's memory.
-OUTBOX_LIMIT = 10_000
 
 
 class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels ships no type hints
     """One client socket: a signed-in user watching any number of channels."""
 
     actor: Actor | None = None
+    counted: str | None = None  # the user whose socket count includes this socket
 
     async def connect(self) -> None:
         self.connection_id = uuid.uuid4().hex
         self.watching: dict[str, ChannelRef] = {}
         self.typing_in: set[str] = set()  # cids with a typing.start not yet stopped
         self.hub: Hub = get_hub()
-        self.outbox: asyncio.Queue[str | None] = asyncio.Queue(maxsize=OUTBOX_LIMIT)
+        self.limits: Limits = get_limits()
+        # A reader too slow for this many frames or characters is closed rather than allowed to
+        # grow the server's memory (SECURITY.md, "Outbound buffer").
+        self.outbox = Outbox()
         self.writer: asyncio.Task[None] | None = None
+        self.dropping: asyncio.Task[None] | None = None
         try:
-            actor = authenticate(self._token())
+            actor = await authenticate_async(self._token())
         except TokenRefused as refusal:
-            # Accept, then close with a code the client can read: a refused handshake looks like a
-            # network failure to a browser, and the shim must know not to retry.
-            await self.accept()
-            await self.close(code=int(CloseCode.UNAUTHORIZED), reason=str(refusal)[:120])
+            await self._refuse(CloseCode.UNAUTHORIZED, str(refusal))
             return
+        if not self.limits.open_socket(actor.id, self.connection_id):
+            await self._refuse(
+                CloseCode.TOO_MANY_CONNECTIONS,
+                f"too many sockets: at most {self.limits.max_sockets} per user",
+            )
+            return
+        self.counted = actor.id
         await self.accept()
-        self.me = await database_sync_to_async(_sign_in)(actor)
+        try:
+            self.me = await database_sync_to_async(_sign_in)(actor)
+        except BaseException:  # no disconnect() follows a failed connect: give the place back here
+            self.limits.close_socket(actor.id, self.connection_id)
+            self.counted = None
+            raise
         self.actor = actor
         self.writer = asyncio.create_task(self._write())
         self._send(self._health_check(request_id=None))
+
+    async def _refuse(self, code: CloseCode, reason: str) -> None:
+        # Accept, then close with a code the client can read: a refused handshake looks like a
+        # network failure to a browser, and the shim must know not to retry.
+        await self.accept()
+        await self.close(code=int(code), reason=reason.encode()[:123].decode(errors="ignore"))
 
     def _token(self) -> str | None:
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
@@ -67,8 +85,12 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         return tokens[0] if tokens else None
 
     async def disconnect(self, code: int) -> None:
+        if self.counted is not None:
+            self.limits.close_socket(self.counted, self.connection_id)
         if self.actor is None:
             return
+        if self.dropping is not None:
+            await self.dropping  # it is leaving the channels already
         for ref in list(self.watching.values()):
             await self._stop_watching(ref)
         if self.writer is not None:
@@ -79,25 +101,31 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
 
     def deliver(self, text: str) -> None:
         """Queues a serialised frame (the fan-out hub calls this)."""
-        try:
-            self.outbox.put_nowait(text)
-        except asyncio.QueueFull:
-            logger.warning("closing connection %s: %d frames unread", self.connection_id, OUTBOX_LIMIT)
-            self.outbox = asyncio.Queue(maxsize=1)
-            self.outbox.put_nowait(None)
+        if not self.outbox.put(text) and self.dropping is None:
+            logger.warning(
+                "closing connection %s: over %d frames or %d characters unread",
+                self.connection_id,
+                self.outbox.max_frames,
+                self.outbox.max_chars,
+            )
+            self.dropping = asyncio.create_task(self._drop_slow_reader())
 
     def _send(self, frame: Any) -> None:
         self.deliver(to_text(frame))
 
     async def _write(self) -> None:
-        while True:
-            text = await self.outbox.get()
-            if text is None:
-                await self.close(
-                    code=int(CloseCode.POLICY_VIOLATION), reason="too slow: outbound buffer full"
-                )
-                return
-            await self.send(text_data=text)
+        with contextlib.suppress(OSError):  # the peer is gone (uvicorn says so); disconnect() follows
+            while True:
+                await self.send(text_data=await self.outbox.get())
+
+    async def _drop_slow_reader(self) -> None:
+        """Stops writing, leaves every channel, then closes: the socket costs nothing more."""
+        if self.writer is not None:
+            self.writer.cancel()
+        for ref in list(self.watching.values()):
+            await self._stop_watching(ref)
+        with contextlib.suppress(OSError):  # a server that waits for the peer to drain may never get here
+            await self.close(code=int(CloseCode.POLICY_VIOLATION), reason="too slow: outbound buffer full")
 
     # Inbound.
 
@@ -111,10 +139,13 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             await super().dispatch(message)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if self.actor is None:
+        if self.actor is None or self.dropping is not None:
             return
         if text_data is None:
-            self._send_error(ErrorCode.invalid_frame, "binary frames are not supported; send JSON text", None)
+            if not self._rate_limited("binary", None):
+                self._send_error(
+                    ErrorCode.invalid_frame, "binary frames are not supported; send JSON text", None
+                )
             return
         if len(text_data) > MAX_FRAME_BYTES or len(text_data.encode()) > MAX_FRAME_BYTES:
             await self.close(code=int(CloseCode.MESSAGE_TOO_BIG), reason="frame over 1 MiB")
@@ -122,7 +153,11 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         try:
             frame = parse_client_frame(text_data)
         except InvalidFrame as refusal:
-            self._send_error(refusal.code, refusal.message, request_id_of(text_data))
+            request_id = request_id_of(text_data)
+            if not self._rate_limited("invalid", request_id):
+                self._send_error(refusal.code, refusal.message, request_id)
+            return
+        if self._rate_limited(frame.type, frame.request_id):
             return
         try:
             await self.handlers[frame.type](self, frame)
@@ -133,6 +168,23 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             self._send_error(
                 ErrorCode.internal_error, "the server failed to handle this frame", frame.request_id
             )
+
+    def _rate_limited(self, kind: str, request_id: str | None) -> bool:
+        """Counts the frame against its bucket; answers `rate_limited` and returns True when over.
+
+        Heartbeats count per socket (every socket of a user sends its own each 25 s); every other
+        kind, refused frames included, per user across the user's sockets.
+        """
+        key = self.connection_id if kind == "health.check" else self._actor.id
+        wait = self.limits.wait(key, kind)
+        if wait:
+            self._send_error(
+                ErrorCode.rate_limited,
+                f"too many {kind} frames: at most {self.limits.per_minute} a minute in bursts of"
+                f" {self.limits.burst}; retry in {wait:.1f} s",
+                request_id,
+            )
+        return bool(wait)
 
     def _send_error(self, code: ErrorCode, message: str, request_id: str | None) -> None:
         self._send(frames.ErrorFrame(code=code, message=message, request_id=request_id))

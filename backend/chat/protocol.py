@@ -69,10 +69,16 @@ def request_id_of(text: str) -> str | None:
     """The request_id of a refused frame, when it has a usable one (only ever called on errors)."""
     try:
         data: Any = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python's parser goes
         return None
     value = data.get("request_id") if isinstance(data, dict) else None
-    return value if isinstance(value, str) and 0 < len(value) <= 64 else None
+    if not (isinstance(value, str) and 0 < len(value) <= 64):
+        return None
+    try:
+        value.encode()
+    except UnicodeEncodeError:  # a lone surrogate: JSON can escape one, but no reply can carry it
+        return None
+    return value
 
 
 def to_text(frame: frames.ServerFrame | Any) -> str:

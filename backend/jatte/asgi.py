@@ -1,4 +1,4 @@
-"""ASGI entry point: `/ws/chat/` goes to the chat consumer, everything else to Django."""
+"""ASGI entry point: `/ws/chat/` goes to the chat consumer (browsers from allowed origins only), everything else to Django."""
 
 import os
 
@@ -9,6 +9,9 @@ django_asgi = get_asgi_application()  # sets Django up before the chat modules i
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from chat.origins import OriginGate  # noqa: E402
 from chat.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi, "websocket": URLRouter(websocket_urlpatterns)})
+application = ProtocolTypeRouter(
+    {"http": django_asgi, "websocket": OriginGate(URLRouter(websocket_urlpatterns))}
+)

@@ -4,17 +4,26 @@ Both servers get the same contract: frames over 1 MiB close the socket with 1009
 find dead peers, close reasons reach the client. Daphne needs two adjustments for that: Autobahn,
 under it, drops the TCP connection on an oversize frame instead of sending the 1009 close frame
 unless `failByDrop` is off, and daphne passes the close code on but not the reason.
+
+Two more guards (SECURITY.md): no access token reaches a log (daphne's access log is redacted here,
+every Python log record by `jatte.redact`), and a reader too slow to take what daphne has queued
+for it is dropped: daphne's send never waits for the peer, so without a cap whatever a client
+leaves unread would pile up in Twisted's write buffer for as long as the connection lives.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 from typing import Any
 
 from chat.protocol import MAX_FRAME_BYTES
+from jatte import redact
 
-__all__ = ["main"]
+__all__ = ["main", "unsent_bytes"]
+
+logger = logging.getLogger(__name__)
 
 APP = "jatte.asgi:application"
 PING_INTERVAL = 20  # seconds between server pings (daphne's default)
@@ -46,6 +55,8 @@ def _daphne(host: str, port: int) -> None:
         original_reply(self, message)
 
     ws_protocol.WebSocketProtocol.handle_reply = handle_reply
+    _bound_daphne_buffer()
+    _redact_daphne_access_log()
     CommandLineInterface().run(
         [
             "-b",
@@ -65,6 +76,77 @@ def _daphne(host: str, port: int) -> None:
     )
 
 
+def unsent_bytes(transport: Any) -> int:
+    """Bytes a Twisted transport holds that the peer has not taken yet (0 when it cannot tell)."""
+    buffered = len(getattr(transport, "dataBuffer", b"")) - getattr(transport, "offset", 0)
+    return buffered + getattr(transport, "_tempDataLen", 0)
+
+
+def _bound_daphne_buffer() -> None:
+    from daphne import ws_protocol
+    from django.conf import settings
+
+    limit: int = settings.JATTE_OUTBOUND_BUFFER_BYTES
+    replied = ws_protocol.WebSocketProtocol.handle_reply
+
+    def handle_reply(self: Any, message: dict[str, Any]) -> None:
+        # A close frame queued behind what the peer does not read would never arrive either.
+        if (
+            message.get("type") in {"websocket.send", "websocket.close"}
+            and unsent_bytes(self.transport) > limit
+        ):
+            if not getattr(self, "jatte_dropped", False):
+                self.jatte_dropped = True
+                logger.warning(
+                    "dropping connection %s: over %d bytes unsent (a reader too slow to keep)",
+                    self.client_addr,
+                    limit,
+                )
+                self.transport.abortConnection()  # discards the buffer; the app hears a disconnect
+            return
+        replied(self, message)
+
+    ws_protocol.WebSocketProtocol.handle_reply = handle_reply
+
+
+def _redact_daphne_access_log() -> None:
+    from daphne import access, cli
+
+    class RedactedAccessLog(access.AccessLogGenerator):  # type: ignore[misc]  # daphne ships no hints
+        def write_entry(self, host: Any, date: Any, request: str, *args: Any, **kwargs: Any) -> None:
+            super().write_entry(host, date, redact.redact(request), *args, **kwargs)
+
+    cli.AccessLogGenerator = RedactedAccessLog
+
+
+def _uvicorn_protocol() -> type[Any]:
+    """Uvicorn's WebSocket protocol, cutting a peer that reads nothing instead of waiting on it.
+
+    Uvicorn waits for the peer to drain before each send, so the consumer's outbox is what fills
+    (and closes the socket) for a slow reader. Two waits remain that a peer which reads nothing
+    would stretch forever: the close frame queued behind unread data, and the graceful close after
+    a missed pong. Both abort the connection instead.
+    """
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+    class Protocol(WebSocketsSansIOProtocol):
+        async def send(self, message: Any) -> None:
+            if (
+                message["type"] == "websocket.close"
+                and self.handshake_complete
+                and not self.writable.is_set()
+            ):
+                self.transport.abort()  # connection_lost() tells the app it is disconnected
+                return
+            await super().send(message)
+
+        def keepalive_timeout(self) -> None:
+            super().keepalive_timeout()
+            self.transport.abort()
+
+    return Protocol
+
+
 def _uvicorn(host: str, port: int) -> None:
     import uvicorn
 
@@ -72,6 +154,7 @@ def _uvicorn(host: str, port: int) -> None:
         APP,
         host=host,
         port=port,
+        ws=_uvicorn_protocol(),
         ws_max_size=MAX_FRAME_BYTES,
         ws_ping_interval=PING_INTERVAL,
         ws_ping_timeout=PING_TIMEOUT,
@@ -89,6 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jatte.settings")
+    redact.install()  # uvicorn's access and connection logs carry the query string
     SERVERS[args.server](args.host, args.port)
 
 

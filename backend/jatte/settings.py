@@ -10,6 +10,8 @@ from urllib.parse import unquote, urlsplit
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
+from jatte.redact import install as redact_logs
+
 django_stubs_ext.monkeypatch()  # lets ModelAdmin[Model] and friends be subscripted at run time
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,7 +43,9 @@ def database_from_url(url: str) -> dict[str, Any]:
             # IMMEDIATE takes the write lock at BEGIN, so concurrent writers wait (timeout) instead of
             # failing with "database is locked" when a read lock cannot be upgraded.
             "OPTIONS": {
-                "timeout": 20,
+                "timeout": float(
+                    os.environ.get("JATTE_SQLITE_TIMEOUT", "20")
+                ),  # seconds a writer waits for the lock
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
@@ -65,8 +69,32 @@ DEBUG = _flag("DJANGO_DEBUG")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "jatte-insecure-development-key")
 ALLOWED_HOSTS = _list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
-SUPABASE_JWT_SECRET = os.environ.get("SUPABASE_JWT_SECRET", DEV_JWT_SECRET)
+# Tokens (SECURITY.md): HS256 with the shared secret and/or ES256/RS256 with the keys at the JWKS URL.
+# The public development secret applies only while no JWKS is configured; with SUPABASE_JWKS_URL set,
+# HS256 stays on only if SUPABASE_JWT_SECRET is set explicitly (Supabase's migration period).
+SUPABASE_JWKS_URL = os.environ.get("SUPABASE_JWKS_URL", "").strip()
+if SUPABASE_JWKS_URL and urlsplit(SUPABASE_JWKS_URL).scheme not in {"http", "https"}:
+    raise ImproperlyConfigured(f"SUPABASE_JWKS_URL {SUPABASE_JWKS_URL!r}: must be an http(s) URL")
+SUPABASE_JWT_SECRET = os.environ.get("SUPABASE_JWT_SECRET", "" if SUPABASE_JWKS_URL else DEV_JWT_SECRET)
+# Set: tokens must carry `iss` = <SUPABASE_URL>/auth/v1 (what Supabase writes).
+SUPABASE_URL = os.environ.get("SUPABASE_URL", "").strip().rstrip("/")
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# Browsers may open the socket only from these origins (Channels' OriginValidator syntax: a bare host
+# matches it on any scheme and port, `https://chat.example.com` only that origin, `*` any). The
+# default admits pages served from this machine only (`tools/dev up` on :3000, tests on free ports).
+# Clients that send no Origin header (servers, native apps, scripts) are not browsers and pass.
+ALLOWED_ORIGINS = _list("ALLOWED_ORIGINS", "localhost,127.0.0.1,[::1]")
+
+# Limits (SECURITY.md). Rates are per user and frame type, per process, as token buckets: Stream's
+# 60 requests a minute per user per endpoint, with a burst of as many at once.
+JATTE_RATE_LIMIT_PER_MINUTE = int(os.environ.get("JATTE_RATE_LIMIT_PER_MINUTE", "60"))
+JATTE_RATE_LIMIT_BURST = int(os.environ.get("JATTE_RATE_LIMIT_BURST", "60"))
+# Sockets one user may hold open in one process (Stream's production figure is 50 per user).
+JATTE_MAX_SOCKETS_PER_USER = int(os.environ.get("JATTE_MAX_SOCKETS_PER_USER", "50"))
+# Bytes waiting for one socket (in the consumer, and in daphne's transport) before it is dropped as
+# too slow; above the largest frame the server sends (a 300-message channel.state).
+JATTE_OUTBOUND_BUFFER_BYTES = int(os.environ.get("JATTE_OUTBOUND_BUFFER_BYTES", str(16 * 1024 * 1024)))
 
 DATA_DIR = Path(os.environ.get("JATTE_DATA_DIR", REPO_ROOT / "var"))
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'jatte.sqlite3'}")
@@ -132,3 +160,6 @@ LOGGING: dict[str, Any] = {
         },
     },
 }
+
+# Access tokens never reach a log, whichever server or command runs (jatte/redact.py).
+redact_logs()

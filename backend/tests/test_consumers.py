@@ -48,7 +48,7 @@ async def test_connect_first_frame_is_health_check_with_me(transactional_db: Non
 
 
 def _token(user_id: str, name: str | None = None, **claims: object) -> str:
-    body: dict[str, object] = {"sub": user_id, "aud": "authenticated", "exp": int(time.time()) + 60}
+    body: dict[str, object] = {"sub": user_id, "aud": "authenticated", "exp": int(time.time()) + 3600}
     if name:
         body["user_metadata"] = {"name": name}
     body.update(claims)
@@ -63,7 +63,9 @@ def _token(user_id: str, name: str | None = None, **claims: object) -> str:
         (_token("alice", exp=int(time.time()) - 5), "expired"),
         (_token("alice", aud="anon"), "audience"),
         (
-            jwt.encode({"sub": "a", "aud": "authenticated", "exp": int(time.time()) + 60}, "y" * 64, "HS256"),
+            jwt.encode(
+                {"sub": "a", "aud": "authenticated", "exp": int(time.time()) + 3600}, "y" * 64, "HS256"
+            ),
             "signature",
         ),
     ],

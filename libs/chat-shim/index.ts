@@ -34,7 +34,9 @@ const TYPING_INTERVAL = 2000, TYPING_IDLE = 1000, BACKOFF_MIN = 250, BACKOFF_MAX
 const split = (args: Listen): [EventType, EventHandler] => (args.length === 1 ? ['all', args[0]] : args);
 const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 // Closes that end the session for good; any other code reconnects.
-const FATAL: Partial<Record<number, string>> = { [CloseCode.NORMAL]: 'Session ended', [CloseCode.UNAUTHORIZED]: 'Token refused', [CloseCode.FORBIDDEN_ORIGIN]: 'Origin refused', [CloseCode.TOO_MANY_CONNECTIONS]: 'Too many sockets' };
+const FATAL = new Set<number>([CloseCode.NORMAL, CloseCode.UNAUTHORIZED, CloseCode.FORBIDDEN_ORIGIN, CloseCode.TOO_MANY_CONNECTIONS]);
+// After a reconnect: what was missed, in pages of 300 (the server's cap) after each page's last message.
+const catchUp = (c: LocalChannel, id_gt?: MessageId): Promise<unknown> => c.watch({ messages: { id_gt, limit: 300 } }).then((s) => s.messages.length === 300 && catchUp(c, s.messages.at(-1)?.id));
 const DEFAULT_URL = `${globalThis.location?.protocol === 'https:' ? 'wss' : 'ws'}://${globalThis.location?.hostname ?? 'localhost'}:8000/ws/chat/`;
 
 /** Raised when the server refuses a request (an ErrorCode) or the connection (a CloseCode). */
@@ -115,14 +117,14 @@ export class LocalChatClient extends Emitter {
     [this.#online, this.#failures, this.user] = [true, 0, f.me];
     this.emit({ type: 'connection.changed', online: true });
     const rewatch = this.#pending.has(CONNECT) ? undefined : Object.values(this.activeChannels).filter((c) => c.initialized);
-    if (rewatch) void Promise.allSettled(rewatch.map((c) => c.watch({ messages: { id_gt: c.state.messages.at(-1)?.id, limit: 300 } }))).then(() => this.emit({ type: 'connection.recovered' }));
+    if (rewatch) void Promise.allSettled(rewatch.map((c) => catchUp(c, c.state.messages.at(-1)?.id))).then(() => this.emit({ type: 'connection.recovered' }));
     for (const p of unanswered) if (p.frame) this.#ws?.send(JSON.stringify(p.frame));
     return CONNECT;
   }
 
   #closed(code: number, reason: string): void {
     if (this.#online) this.emit({ type: 'connection.changed', online: (this.#online = false) });
-    if (FATAL[code]) return this.#shut(new ChatError(`${FATAL[code]} (${code}): ${reason || 'no reason given'}`, code));
+    if (FATAL.has(code)) return this.#shut(new ChatError(`Connection closed for good (${code}): ${reason || 'no reason given'}`, code));
     const delay = Math.min(BACKOFF_MAX, BACKOFF_MIN * 2 ** this.#failures++) * (0.5 + Math.random() / 2);
     this.#timer = setTimeout(() => this.#open(), delay);
   }

@@ -82,7 +82,7 @@ describe('connectUser', () => {
     const connecting = client.connectUser(alice, 'expired-token');
     (await socket).close({ code: 4001, reason: 'token expired', wasClean: true });
 
-    await expect(connecting).rejects.toThrow('Token refused (4001): token expired');
+    await expect(connecting).rejects.toThrow('Connection closed for good (4001): token expired');
     await expect(connecting).rejects.toMatchObject({ code: 4001 });
     await jest.advanceTimersByTimeAsync(60_000);
     expect(connections).toBe(1);
@@ -218,6 +218,27 @@ describe('reconnection', () => {
     expect(channel.state.messages.map((m) => m.id)).toEqual(['m1', 'm2']);
     expect(channel.state.watcher_count).toBe(3);
     expect(client.activeChannels[CID]).toBe(channel);
+  });
+
+  test('a gap of more than one page is fetched page by page after the reconnect', async () => {
+    const { client, socket } = await connect();
+    const channel = await watchGeneral(client, [message('m0', 'before', alice, 1)]);
+    const again = nextConnection(server);
+    socket.close({ code: 1011, reason: 'server restart', wasClean: true });
+    await again;
+    const recovered = nextEvent(client, 'connection.recovered');
+    server.send(healthCheck());
+    const missed = Array.from({ length: 305 }, (_, n) => message(`g${n}`, `missed ${n}`, alice, n + 2));
+    const first = await nextFrame(server);
+    expect(first).toMatchObject({ type: 'channel.watch', messages: { id_gt: 'm0', limit: 300 } });
+    server.send(channelState(first.request_id, missed.slice(0, 300)));
+    const second = await nextFrame(server);
+    // the next page starts after the last message of the page, not after the newest one held
+    expect(second).toMatchObject({ type: 'channel.watch', messages: { id_gt: 'g299', limit: 300 } });
+    server.send(channelState(second.request_id, missed.slice(300)));
+    await recovered;
+    expect(channel.state.messages).toHaveLength(306);
+    expect(channel.state.messages.at(-1)?.id).toBe('g304');
   });
 
   test('a message sent while offline goes out after the reconnect with its id, once', async () => {
