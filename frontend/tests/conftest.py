@@ -197,8 +197,17 @@ class Backend:
             )
 
     def start(self) -> None:
-        daphne = [str(VENV_BIN / "daphne"), "-b", "127.0.0.1", "-p", str(self.port), "jatte.asgi:application"]
-        self.process = start_process(daphne, REPO / "backend", self.env, self.log)
+        # As `tools/dev backend` serves it: daphne with Jatte's socket limits and redacted access log.
+        serve = [
+            str(VENV_BIN / "python"),
+            "-m",
+            "jatte.serve",
+            "--server",
+            "daphne",
+            "--port",
+            str(self.port),
+        ]
+        self.process = start_process(serve, REPO / "backend", self.env, self.log)
         wait_for_http(f"{self.url}/healthz", START_TIMEOUT, self.process, self.log)
 
     def stop(self) -> None:
