@@ -26,8 +26,10 @@ __all__ = ["main", "unsent_bytes"]
 logger = logging.getLogger(__name__)
 
 APP = "jatte.asgi:application"
-PING_INTERVAL = 20  # seconds between server pings (daphne's default)
-PING_TIMEOUT = 30  # seconds without a pong before the peer counts as dead
+# Seconds between server pings, and without a pong before the peer counts as dead and leaves its
+# channels (daphne's defaults; Stream's SDK gives up on a silent server after 35 s).
+PING_INTERVAL = int(os.environ.get("JATTE_PING_INTERVAL", "20"))
+PING_TIMEOUT = int(os.environ.get("JATTE_PING_TIMEOUT", "30"))
 
 
 def _daphne(host: str, port: int) -> None:
@@ -71,6 +73,10 @@ def _daphne(host: str, port: int) -> None:
             str(PING_INTERVAL),
             "--ping-timeout",
             str(PING_TIMEOUT),
+            # Daphne closes every socket with 1000 after a day by default, and 1000 tells a client
+            # (Stream's SDK, the shim) not to reconnect: sockets live until a peer goes away.
+            "--websocket_timeout",
+            "-1",
             APP,
         ]
     )

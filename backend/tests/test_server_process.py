@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -117,3 +118,35 @@ async def test_daphne_on_postgresql_serves_hello_world_and_keeps_it_across_a_res
     postgres_backend: BackendProcess,
 ) -> None:
     await _hello_world_survives_restart(postgres_backend)
+
+
+@pytest.fixture(params=["daphne", "uvicorn"])
+def quick_ping_backend(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[BackendProcess]:
+    """A backend that pings every second and gives up on a peer after two more."""
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'chat.sqlite3'}",
+        "JATTE_PING_INTERVAL": "1",
+        "JATTE_PING_TIMEOUT": "2",
+    }
+    backend = BackendProcess(env, tmp_path / "server.log", server=request.param)
+    yield backend.start()
+    backend.stop()
+
+
+async def test_server_drops_a_dead_peer_from_the_watchers(quick_ping_backend: BackendProcess) -> None:
+    alice = await _connect(quick_ping_backend, "alice")
+    await alice.send(json.dumps({"type": "channel.watch", "cid": "livestream:town", "request_id": "w"}))
+    await _until(alice, "channel.state")
+    ghost = await websockets.connect(
+        f"{quick_ping_backend.ws_url}?token={mint_token('ghost')}", ping_interval=None
+    )
+    await ghost.recv()
+    await ghost.send(json.dumps({"type": "channel.watch", "cid": "livestream:town", "request_id": "w"}))
+    assert (await _until(alice, "user.watching.start"))["watcher_count"] == 2
+    ghost.transport.pause_reading()  # the peer goes silent: no pongs, no reads, no close
+    async with asyncio.timeout(15):
+        stop = await _until(alice, "user.watching.stop")
+    assert stop["user"]["id"] == "ghost"
+    assert stop["watcher_count"] == 1
+    await alice.close()
+    ghost.transport.abort()
