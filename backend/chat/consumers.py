@@ -70,7 +70,6 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             self.counted = None
             raise
         self.actor = actor
-        self.writer = asyncio.create_task(self._write())
         self._send(self._health_check(request_id=None))
 
     async def _refuse(self, code: CloseCode, reason: str) -> None:
@@ -101,22 +100,26 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
 
     def deliver(self, text: str) -> None:
         """Queues a serialised frame (the fan-out hub calls this)."""
-        if not self.outbox.put(text) and self.dropping is None:
-            logger.warning(
-                "closing connection %s: over %d frames or %d characters unread",
-                self.connection_id,
-                self.outbox.max_frames,
-                self.outbox.max_chars,
-            )
-            self.dropping = asyncio.create_task(self._drop_slow_reader())
+        if not self.outbox.put(text):
+            if self.dropping is None:
+                logger.warning(
+                    "closing connection %s: over %d frames or %d characters unread",
+                    self.connection_id,
+                    self.outbox.max_frames,
+                    self.outbox.max_chars,
+                )
+                self.dropping = asyncio.create_task(self._drop_slow_reader())
+        elif self.writer is None or self.writer.done():
+            # A writer runs only while frames wait, so an idle socket holds no task.
+            self.writer = asyncio.create_task(self._write())
 
     def _send(self, frame: Any) -> None:
         self.deliver(to_text(frame))
 
     async def _write(self) -> None:
         with contextlib.suppress(OSError):  # the peer is gone (uvicorn says so); disconnect() follows
-            while True:
-                await self.send(text_data=await self.outbox.get())
+            while (text := self.outbox.take()) is not None:
+                await self.base_send({"type": "websocket.send", "text": text})
 
     async def _drop_slow_reader(self) -> None:
         """Stops writing, leaves every channel, then closes: the socket costs nothing more."""

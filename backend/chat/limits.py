@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
+from collections import deque
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -124,25 +125,28 @@ class Outbox:
         self.max_chars: int = settings.JATTE_OUTBOUND_BUFFER_BYTES if max_chars is None else max_chars
         self.chars = 0
         self.full = False
-        self._queue: asyncio.Queue[str] = asyncio.Queue()
+        self._frames: deque[str] = deque()
 
     def put(self, text: str) -> bool:
         """Queues `text`; False when that would pass a bound (the outbox is then full)."""
         if self.full:
             return False
-        if self._queue.qsize() >= self.max_frames or self.chars + len(text) > self.max_chars:
+        if len(self._frames) >= self.max_frames or self.chars + len(text) > self.max_chars:
             self.full = True
             self.chars = 0
-            self._queue = asyncio.Queue()  # the reader is cancelled; let the frames go
+            self._frames.clear()  # the reader is cut off; let the frames go
             return False
-        self._queue.put_nowait(text)
+        self._frames.append(text)
         self.chars += len(text)
         return True
 
-    async def get(self) -> str:
-        text = await self._queue.get()
+    def take(self) -> str | None:
+        """The oldest frame, or None when nothing waits."""
+        if not self._frames:
+            return None
+        text = self._frames.popleft()
         self.chars -= len(text)
         return text
 
     def __len__(self) -> int:
-        return self._queue.qsize()
+        return len(self._frames)

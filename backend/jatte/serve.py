@@ -75,8 +75,7 @@ def _daphne(host: str, port: int) -> None:
             str(PING_TIMEOUT),
             # Daphne closes every socket with 1000 after a day by default, and 1000 tells a client
             # (Stream's SDK, the shim) not to reconnect: sockets live until a peer goes away.
-            "--websocket_timeout",
-            "-1",
+            "--websocket_timeout=-1",
             APP,
         ]
     )

@@ -50,6 +50,9 @@ def database_from_url(url: str) -> dict[str, Any]:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
             "TEST": {"NAME": None},
+            # One persistent connection per thread: opening and closing one around every call
+            # cost more than the queries themselves (BENCHMARKS.md profiles).
+            "CONN_MAX_AGE": None,
         }
     if parts.scheme in {"postgres", "postgresql"}:
         return {

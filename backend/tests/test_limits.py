@@ -230,10 +230,11 @@ def test_outbox_refuses_past_its_frame_or_size_bound_and_then_stays_full() -> No
     assert by_size.full
 
 
-async def test_outbox_counts_what_the_writer_took() -> None:
+def test_outbox_counts_what_the_writer_took() -> None:
     outbox = Outbox(max_frames=100, max_chars=10)
     assert outbox.put("x" * 8)
-    assert await outbox.get() == "x" * 8
+    assert outbox.take() == "x" * 8
+    assert outbox.take() is None
     assert outbox.put("y" * 10) and outbox.chars == 10
 
 
