@@ -44,11 +44,11 @@ class Client:
     async def send_text(self, text: str) -> None:
         await self.communicator.send_to(text_data=text)
 
-    async def recv(self, timeout: float = 2) -> dict[str, Any]:
+    async def recv(self, timeout: float = 10) -> dict[str, Any]:
         frame: dict[str, Any] = json.loads(await self.communicator.receive_from(timeout=timeout))
         return frame
 
-    async def request(self, frame: dict[str, Any], timeout: float = 2) -> dict[str, Any]:
+    async def request(self, frame: dict[str, Any], timeout: float = 10) -> dict[str, Any]:
         """Sends with a fresh request_id and returns the one answer carrying it (skipping events)."""
         self._counter += 1
         request_id = f"r{self._counter}"
