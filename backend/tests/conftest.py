@@ -111,7 +111,7 @@ async def connect(transactional_db: None) -> AsyncIterator[Connect]:
         communicator = WebsocketCommunicator(
             application, f"/ws/chat/?token={token or mint_token(user_id, name)}"
         )
-        connected, _ = await communicator.connect()
+        connected, _ = await communicator.connect(timeout=10)
         assert connected
         opened.append(communicator)
         client = Client(communicator)

@@ -408,8 +408,8 @@ async def test_socket_signs_in_with_an_es256_token(jwks: JwksServer, transaction
     communicator = WebsocketCommunicator(
         application, f"/ws/chat/?token={_signed(EC_KEY, 'ES256', 'ec-1', user_metadata={'name': 'Al'})}"
     )
-    assert (await communicator.connect())[0]
-    hello = json.loads(await communicator.receive_from())
+    assert (await communicator.connect(timeout=10))[0]
+    hello = json.loads(await communicator.receive_from(timeout=10))
     assert (hello["type"], hello["me"]["id"], hello["me"]["name"]) == ("health.check", "alice", "Al")
     await communicator.disconnect()
 

@@ -24,9 +24,9 @@ DEMO = "messaging:demo"
 async def _refused_close(token: str | None) -> dict[str, Any]:
     path = "/ws/chat/" if token is None else f"/ws/chat/?token={token}"
     communicator = WebsocketCommunicator(application, path)
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=10)
     assert connected  # accepted so the close code reaches the browser
-    output: dict[str, Any] = await communicator.receive_output(timeout=2)
+    output: dict[str, Any] = await communicator.receive_output(timeout=10)
     await communicator.wait()
     return output
 
@@ -36,8 +36,8 @@ async def _refused_close(token: str | None) -> dict[str, Any]:
 
 async def test_connect_first_frame_is_health_check_with_me(transactional_db: None) -> None:
     communicator = WebsocketCommunicator(application, f"/ws/chat/?token={_token('alice', 'Alice')}")
-    assert (await communicator.connect())[0]
-    hello = json.loads(await communicator.receive_from())
+    assert (await communicator.connect(timeout=10))[0]
+    hello = json.loads(await communicator.receive_from(timeout=10))
     assert hello["type"] == "health.check"
     assert hello["cid"] == "*"
     assert hello["connection_id"]
@@ -416,7 +416,7 @@ async def test_frame_over_one_mib_closes_only_that_socket_with_1009(connect: Con
     await bob.send_text(
         '{"type": "message.new", "cid": "messaging:demo", "text": "' + "x" * MAX_FRAME_BYTES + '"}'
     )
-    closing = await bob.communicator.receive_output(timeout=2)
+    closing = await bob.communicator.receive_output(timeout=10)
     assert closing == {
         "type": "websocket.close",
         "code": CloseCode.MESSAGE_TOO_BIG,

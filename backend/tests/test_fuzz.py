@@ -318,7 +318,7 @@ class Socket:
         self.received: Counter[str] = Counter()
 
     async def open(self) -> Socket:
-        connected, _ = await self.communicator.connect()
+        connected, _ = await self.communicator.connect(timeout=10)
         assert connected
         hello = await self.recv()
         assert hello["type"] == "health.check" and hello["me"]["id"] == self.user_id

@@ -178,7 +178,7 @@ async def test_rate_limit_covers_refused_and_binary_frames(connect: Connect, set
 
 async def _open(user_id: str) -> tuple[WebsocketCommunicator, dict[str, Any]]:
     communicator = WebsocketCommunicator(application, f"/ws/chat/?token={mint_token(user_id)}")
-    assert (await communicator.connect())[0]
+    assert (await communicator.connect(timeout=10))[0]
     output: dict[str, Any] = await communicator.receive_output(timeout=5)
     return communicator, output
 
@@ -252,9 +252,9 @@ async def test_outbox_overflow_leaves_every_channel_and_closes_1008(
     while (frame := await alice.recv())["type"] != "user.watching.stop":
         pass
     assert frame["watcher_count"] == 1 and frame["user"]["id"] == "bob"
-    closing = await bob.communicator.receive_output(timeout=2)
+    closing = await bob.communicator.receive_output(timeout=10)
     while closing["type"] != "websocket.close":
-        closing = await bob.communicator.receive_output(timeout=2)
+        closing = await bob.communicator.receive_output(timeout=10)
     assert (closing["code"], closing["reason"]) == (
         CloseCode.POLICY_VIOLATION,
         "too slow: outbound buffer full",
