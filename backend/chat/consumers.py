@@ -232,7 +232,14 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
 
     async def on_message_new(self, frame: frames.ClientMessageNew) -> None:
         posted = await get_writer().post(
-            services.PostRequest(self._actor, frame.cid, frame.text, frame.id, frame.parent_id)
+            services.PostRequest(
+                self._actor,
+                frame.cid,
+                frame.text,
+                frame.id,
+                frame.parent_id,
+                granted=self.watching.get(frame.cid),
+            )
         )
         if not posted.duplicate:
             await self.hub.publish(posted.channel.group, to_text(posted.event))

@@ -248,6 +248,9 @@ class PostRequest:
     text: str
     message_id: str | None = None
     parent_id: str | None = None
+    # Access this actor was granted to `cid` by an earlier call here (a transport's watch): it saves
+    # the check. Members are never removed in this version, so a grant stays true.
+    granted: ChannelRef | None = None
 
 
 def post_message(
@@ -290,6 +293,8 @@ def _post_batch(requests: list[PostRequest]) -> list[Posted | ChatError]:
     for n, (request, message_id) in enumerate(zip(requests, ids, strict=True)):
         try:
             key = (request.actor.id, request.cid)
+            if key not in refs and request.granted is not None and request.granted.cid == request.cid:
+                refs[key] = request.granted
             if key not in refs:
                 try:
                     refs[key] = access_channel(request.actor, request.cid)
