@@ -25,12 +25,14 @@ from chat.fanout import Hub, get_hub
 from chat.frames import CloseCode, ErrorCode
 from chat.limits import Limits, Outbox, get_limits
 from chat.protocol import MAX_FRAME_BYTES, parse_client_frame, request_id_of, to_text
-from chat.services import ChannelRef
+from chat.services import ChannelRef, Posted
 from chat.writer import get_writer
 
-__all__ = ["ChatConsumer"]
+__all__ = ["MAX_POSTS_IN_FLIGHT", "ChatConsumer"]
 
 logger = logging.getLogger(__name__)
+
+MAX_POSTS_IN_FLIGHT = 64  # a socket's sends being stored at once; past it the socket waits for them
 
 
 class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels ships no type hints
@@ -43,6 +45,8 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self.connection_id = uuid.uuid4().hex
         self.watching: dict[str, ChannelRef] = {}
         self.typing_in: set[str] = set()  # cids with a typing.start not yet stopped
+        self.posting: set[asyncio.Task[None]] = set()  # message.new frames being stored and delivered
+        self.last_post: asyncio.Task[None] | None = None
         self.hub: Hub = get_hub()
         self.limits: Limits = get_limits()
         # A reader too slow for this many frames or characters is closed rather than allowed to
@@ -162,6 +166,10 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             return
         if self._rate_limited(frame.type, frame.request_id):
             return
+        if frame.type != "message.new" and self.last_post is not None:
+            # Sends are stored side by side; any other frame waits for them, so a socket's answers
+            # keep its order and, say, a message.read sees the message sent just before it.
+            await asyncio.wait([self.last_post])
         try:
             await self.handlers[frame.type](self, frame)
         except ChatError as refusal:
@@ -231,16 +239,47 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self._reply_ok(frame.request_id)
 
     async def on_message_new(self, frame: frames.ClientMessageNew) -> None:
-        posted = await get_writer().post(
-            services.PostRequest(
-                self._actor,
-                frame.cid,
-                frame.text,
-                frame.id,
-                frame.parent_id,
-                granted=self.watching.get(frame.cid),
-            )
+        # The store is queued now, in frame order, and finished by a task, so the next frames of this
+        # socket go into the same batch instead of waiting for this one's transaction.
+        request = services.PostRequest(
+            self._actor,
+            frame.cid,
+            frame.text,
+            frame.id,
+            frame.parent_id,
+            granted=self.watching.get(frame.cid),
         )
+        stored = get_writer().submit(request)
+        finishing = self._finish_post(frame, stored, self.last_post)
+        if len(self.posting) >= MAX_POSTS_IN_FLIGHT:
+            await finishing  # backpressure: this socket reads its next frame once this one is done
+            return
+        task = self.last_post = asyncio.create_task(finishing)
+        self.posting.add(task)
+        task.add_done_callback(self.posting.discard)
+
+    async def _finish_post(
+        self,
+        frame: frames.ClientMessageNew,
+        stored: asyncio.Future[Posted],
+        previous: asyncio.Task[None] | None,
+    ) -> None:
+        """Delivers a stored message and answers its sender, after this socket's previous one."""
+        try:
+            posted = await stored
+        except ChatError as refusal:
+            posted = None
+            self._send_error(refusal.code, refusal.message, frame.request_id)
+        except Exception:
+            posted = None
+            logger.exception("message.new from %s failed", self._actor.id)
+            self._send_error(
+                ErrorCode.internal_error, "the server failed to handle this frame", frame.request_id
+            )
+        if previous is not None:
+            await previous  # a sender's messages reach everyone in the order it sent them
+        if posted is None:
+            return
         if not posted.duplicate:
             await self.hub.publish(posted.channel.group, to_text(posted.event))
         if frame.request_id is not None:

@@ -38,13 +38,20 @@ class MessageWriter:
 
     async def post(self, request: PostRequest) -> Posted:
         """Stores the message (in the next batch) and returns what `services.post_message` would."""
+        return await self.submit(request)
+
+    def submit(self, request: PostRequest) -> asyncio.Future[Posted]:
+        """Queues the message for the next batch now; the future settles once it is stored.
+
+        Messages are stored, and their futures settled, in the order they were submitted.
+        """
         if request.message_id is None:  # fixed before the first attempt, so a retry cannot store twice
             request = dataclasses.replace(request, message_id=uuid.uuid4().hex)
         future: asyncio.Future[Posted] = asyncio.get_running_loop().create_future()
         self._waiting.append((request, future))
         if self._drainer is None or self._drainer.done():
             self._drainer = asyncio.create_task(self._drain())
-        return await future
+        return future
 
     async def _drain(self) -> None:
         while self._waiting:

@@ -328,12 +328,12 @@ async def test_slow_reader_is_cut_off_instead_of_buffered(flood_backend: Backend
 
     sent = 0
     left_at: int | None = None
-    while sent < FLOOD:  # in rounds of 20, so alice's own backlog stays small
-        for n in range(sent, sent + 20):
+    while sent < FLOOD:  # in rounds of 10, so alice's own backlog stays under her 1 MiB buffer
+        for n in range(sent, sent + 10):
             await alice.send(
                 json.dumps({"type": "message.new", "cid": cid, "text": FLOOD_TEXT, "request_id": f"m{n}"})
             )
-        goal = sent + 20
+        goal = sent + 10
         while sent < goal:
             frame = json.loads(await asyncio.wait_for(alice.recv(), 30))
             if frame["type"] == "message.sent":
