@@ -23,6 +23,7 @@ from chat.auth import Actor, authenticate_async
 from chat.exceptions import ChatError, InvalidFrame, TokenRefused
 from chat.fanout import Hub, get_hub
 from chat.frames import CloseCode, ErrorCode
+from chat.heartbeat import get_heartbeat
 from chat.limits import Limits, Outbox, get_limits
 from chat.protocol import MAX_FRAME_BYTES, parse_client_frame, request_id_of, to_text
 from chat.services import ChannelRef, Posted
@@ -75,6 +76,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             raise
         self.actor = actor
         self._send(self._health_check(request_id=None))
+        get_heartbeat().add(self)
 
     async def _refuse(self, code: CloseCode, reason: str) -> None:
         # Accept, then close with a code the client can read: a refused handshake looks like a
@@ -87,7 +89,12 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         tokens = query.get("token")
         return tokens[0] if tokens else None
 
+    def beat(self) -> None:
+        """The periodic health.check (chat.heartbeat)."""
+        self._send(self._health_check(request_id=None))
+
     async def disconnect(self, code: int) -> None:
+        get_heartbeat().discard(self)
         if self.counted is not None:
             self.limits.close_socket(self.counted, self.connection_id)
         if self.actor is None:

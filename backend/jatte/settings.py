@@ -97,6 +97,9 @@ JATTE_RATE_LIMIT_BURST = int(os.environ.get("JATTE_RATE_LIMIT_BURST", "60"))
 JATTE_MAX_SOCKETS_PER_USER = int(os.environ.get("JATTE_MAX_SOCKETS_PER_USER", "50"))
 # Bytes waiting for one socket (in the consumer, and in daphne's transport) before it is dropped as
 # too slow; above the largest frame the server sends (a 300-message channel.state).
+# Seconds between the health.check the server sends each socket on its own, so a client can tell a
+# quiet channel from a dead server (Stream's SDK reconnects after 35 s without a frame).
+JATTE_HEARTBEAT_SECONDS = float(os.environ.get("JATTE_HEARTBEAT_SECONDS", "25"))
 JATTE_OUTBOUND_BUFFER_BYTES = int(os.environ.get("JATTE_OUTBOUND_BUFFER_BYTES", str(16 * 1024 * 1024)))
 
 DATA_DIR = Path(os.environ.get("JATTE_DATA_DIR", REPO_ROOT / "var"))

@@ -424,3 +424,11 @@ async def test_frame_over_one_mib_closes_only_that_socket_with_1009(connect: Con
     }
     sent = await alice.request({"type": "message.new", "cid": DEMO, "text": "unaffected"})
     assert sent["type"] == "message.sent"
+
+
+async def test_server_sends_a_health_check_on_a_quiet_socket(connect: Connect, settings: Any) -> None:
+    settings.JATTE_HEARTBEAT_SECONDS = 0.2
+    alice = await connect("alice")
+    beats = [await alice.recv(timeout=2), await alice.recv(timeout=2)]
+    assert [(b["type"], b.get("request_id")) for b in beats] == [("health.check", None)] * 2
+    assert beats[0]["me"]["id"] == "alice"

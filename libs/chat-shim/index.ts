@@ -29,8 +29,8 @@ type Listen = [EventHandler] | [EventType, EventHandler];
 type Pending = { frame?: ClientFrame; resolve: (frame: ServerFrame) => void; reject: (error: Error) => void };
 
 // From Stream's SDK: typing.start at most every 2 s, typing.stop 1 s after the last keystroke,
-// reconnect backoff from 0.25 s up to 25 s, jittered.
-const TYPING_INTERVAL = 2000, TYPING_IDLE = 1000, BACKOFF_MIN = 250, BACKOFF_MAX = 25000, CONNECT = 'connect';
+// reconnect backoff from 0.25 s up to 25 s, jittered; a socket silent for 35 s is dead.
+const TYPING_INTERVAL = 2000, TYPING_IDLE = 1000, BACKOFF_MIN = 250, BACKOFF_MAX = 25000, SILENCE = 35000, CONNECT = 'connect';
 const split = (args: Listen): [EventType, EventHandler] => (args.length === 1 ? ['all', args[0]] : args);
 const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 // Closes that end the session for good; any other code reconnects.
@@ -87,7 +87,7 @@ export class LocalChatClient extends Emitter {
 
   /** @internal Sends `frame` with a new request_id (now, or once connected) and resolves with its answer. */
   request<T extends ServerFrame>(frame: ClientFrame): Promise<T> {
-    if (!this.userID) return Promise.reject(new Error(`Cannot send ${frame.type} before connectUser`));
+    if (!this.userID) return Promise.reject(new Error('Not connected'));
     const sent = { ...frame, request_id: randomId() };
     if (this.#online) this.#ws?.send(JSON.stringify(sent));
     return new Promise((resolve, reject) => this.#pending.set(sent.request_id, { frame: sent, resolve: resolve as Pending['resolve'], reject }));
@@ -95,8 +95,10 @@ export class LocalChatClient extends Emitter {
 
   #open(): void {
     const ws = (this.#ws = new WebSocket(`${this.options.wsUrl ?? DEFAULT_URL}?token=${encodeURIComponent(this.#token ?? '')}`));
-    ws.onmessage = (m) => ws === this.#ws && this.#receive(JSON.parse(String(m.data)) as ServerFrame);
-    ws.onclose = ({ code, reason }) => ws === this.#ws && this.#closed(code, reason);
+    const lost = (code: number, reason: string) => { if (ws === this.#ws) { this.#ws = undefined; ws.close(); this.#closed(code, reason); } };
+    // The server sends a frame at least every 25 s; silence past SILENCE means the socket is dead.
+    ws.onmessage = (m) => { if (ws !== this.#ws) return; clearTimeout(this.#timer); this.#timer = setTimeout(() => lost(4000, 'silent'), SILENCE); this.#receive(JSON.parse(String(m.data)) as ServerFrame); };
+    ws.onclose = ({ code, reason }) => lost(code, reason);
   }
 
   /** Settles the request the frame answers (a throwing listener cannot strand it), updates state, runs listeners. */
@@ -124,9 +126,8 @@ export class LocalChatClient extends Emitter {
 
   #closed(code: number, reason: string): void {
     if (this.#online) this.emit({ type: 'connection.changed', online: (this.#online = false) });
-    if (FATAL.has(code)) return this.#shut(new ChatError(`Connection closed for good (${code}): ${reason || 'no reason given'}`, code));
-    const delay = Math.min(BACKOFF_MAX, BACKOFF_MIN * 2 ** this.#failures++) * (0.5 + Math.random() / 2);
-    this.#timer = setTimeout(() => this.#open(), delay);
+    if (FATAL.has(code)) return this.#shut(new ChatError(`Closed (${code}): ${reason}`, code));
+    this.#timer = setTimeout(() => this.#open(), Math.min(BACKOFF_MAX, BACKOFF_MIN * 2 ** this.#failures++) * (0.5 + Math.random() / 2));
   }
 
   #shut(error: ChatError): void {

@@ -82,7 +82,7 @@ describe('connectUser', () => {
     const connecting = client.connectUser(alice, 'expired-token');
     (await socket).close({ code: 4001, reason: 'token expired', wasClean: true });
 
-    await expect(connecting).rejects.toThrow('Connection closed for good (4001): token expired');
+    await expect(connecting).rejects.toThrow('Closed (4001): token expired');
     await expect(connecting).rejects.toMatchObject({ code: 4001 });
     await jest.advanceTimersByTimeAsync(60_000);
     expect(connections).toBe(1);
@@ -150,7 +150,7 @@ describe('requests', () => {
 
   test('a request before connectUser is refused', async () => {
     const client = new LocalChatClient({ wsUrl: URL });
-    await expect(client.channel('messaging', 'general').watch()).rejects.toThrow('Cannot send channel.watch before connectUser');
+    await expect(client.channel('messaging', 'general').watch()).rejects.toThrow('Not connected');
   });
 });
 
@@ -284,6 +284,22 @@ describe('reconnection', () => {
     server.send(messageSent(resent.request_id, stored, true));
     await expect(sending).resolves.toMatchObject({ message: { id: stored.id }, duplicate: true });
     expect(channel.state.messages.filter((m) => m.id === stored.id)).toHaveLength(1);
+  });
+
+  test('a server silent for 35 s counts as gone: the client goes offline and reconnects', async () => {
+    const { client } = await connect();
+    jest.useFakeTimers();
+    const events = recordEvents(client);
+    const again = nextConnection(server);
+    await jest.advanceTimersByTimeAsync(34_000);
+    expect(events).toEqual([]); // a quiet server within 35 s is fine
+    server.send(healthCheck()); // the server's own heartbeat restarts the count
+    await jest.advanceTimersByTimeAsync(34_000);
+    expect(events).toEqual(['health.check']);
+    await jest.advanceTimersByTimeAsync(1_500);
+    expect(events).toEqual(['health.check', 'offline']);
+    await jest.advanceTimersByTimeAsync(1_000);
+    await again; // a new socket, after the backoff
   });
 
   test('waits longer after each failed attempt, with jitter, up to 25 s', async () => {
