@@ -172,7 +172,9 @@ SERVERS = {"daphne": _daphne, "uvicorn": _uvicorn}
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--server", choices=sorted(SERVERS), default=os.environ.get("JATTE_SERVER", "uvicorn"))
+    parser.add_argument(
+        "--server", choices=sorted(SERVERS), default=os.environ.get("JATTE_SERVER", "uvicorn")
+    )
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     args = parser.parse_args(argv)

@@ -1,0 +1,218 @@
+"""The processes under test, the load processes that drive them, and what /proc says about them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "BACKEND",
+    "BENCH",
+    "PY",
+    "REPO",
+    "TEXTBOOK",
+    "BenchError",
+    "Server",
+    "Worker",
+    "free_port",
+    "run_checked",
+]
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent.parent
+BACKEND = REPO / "backend"
+TEXTBOOK = BENCH / "textbook"
+PY = str(Path(sys.executable))
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+class BenchError(RuntimeError):
+    """Raised when a server or a load process fails in a way the run cannot measure through."""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def run_checked(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> str:
+    """Runs a setup command to completion; its output goes to `log`, a failure raises with the tail."""
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    with log.open("a") as out:
+        out.write(f"$ {' '.join(command)}\n{done.stdout}{done.stderr}")
+    if done.returncode:
+        raise BenchError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return done.stdout
+
+
+@dataclass
+class Server:
+    """One server process on a free port: the floor, the textbook consumer, or the backend."""
+
+    kind: str  # floor | textbook | daphne | uvicorn
+    workdir: Path
+    env: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+    log: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.log = self.workdir / f"{self.kind}-{self.port}.log"
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws/chat/"
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def command(self) -> tuple[list[str], Path]:
+        if self.kind == "floor":
+            return [PY, str(BENCH / "floor_server.py"), "--port", str(self.port)], BENCH
+        if self.kind == "textbook":
+            return [
+                PY,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "textbook.asgi:application",
+            ], TEXTBOOK
+        return [PY, "-m", "jatte.serve", "--server", self.kind, "--port", str(self.port)], BACKEND
+
+    def spawn(self) -> subprocess.Popen[bytes]:
+        command, cwd = self.command()
+        with self.log.open("ab") as out:
+            return subprocess.Popen(
+                command, cwd=cwd, env={**os.environ, **self.env}, stdout=out, stderr=subprocess.STDOUT
+            )
+
+    async def start(self) -> Server:
+        """Spawns the server and returns once its port accepts connections."""
+        self.process = self.spawn()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(f"{self.kind} exited with {self.process.returncode}:\n{self.tail()}")
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", self.port)
+            except OSError:
+                await asyncio.sleep(0.1)
+                continue
+            writer.close()
+            await writer.wait_closed()
+            return self
+        raise BenchError(f"{self.kind} did not listen on {self.port} within 30 s:\n{self.tail()}")
+
+    def tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def rss_kib(self) -> int:
+        """Resident memory now, from /proc (the whole process: every thread shares it)."""
+        with open(f"/proc/{self.pid}/statm") as statm:
+            return int(statm.read().split()[1]) * PAGE_KIB
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the process so far, every thread included."""
+        with open(f"/proc/{self.pid}/stat") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+
+class Worker:
+    """A load process (load.py) driven by one JSON line per command."""
+
+    def __init__(self, process: asyncio.subprocess.Process, name: str, log: Path) -> None:
+        self.process = process
+        self.name = name
+        self.log = log
+
+    @classmethod
+    async def start(cls, name: str, spec: dict[str, Any], workdir: Path, ready_within: float = 180) -> Worker:
+        log = workdir / f"load-{name}-{os.getpid()}-{time.monotonic_ns()}.log"
+        with log.open("wb") as err:
+            process = await asyncio.create_subprocess_exec(
+                PY,
+                str(BENCH / "load.py"),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=err,
+                limit=2**28,
+            )
+        worker = cls(process, name, log)
+        await worker.send({"cmd": "setup", **spec})
+        if spec["role"] != "history":
+            await worker.expect("ready", ready_within)
+        return worker
+
+    async def send(self, command: dict[str, Any]) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write((json.dumps(command) + "\n").encode())
+        await self.process.stdin.drain()
+
+    async def expect(self, event: str, within: float = 120) -> dict[str, Any]:
+        """Reads reports until `event`; a `failed` report, an exit or `within` seconds of silence raise."""
+        assert self.process.stdout is not None
+        while True:
+            try:
+                line = await asyncio.wait_for(self.process.stdout.readline(), within)
+            except TimeoutError:
+                raise BenchError(f"load process {self.name}: no {event!r} within {within:.0f} s") from None
+            if not line:
+                raise BenchError(f"load process {self.name} exited before {event!r}:\n{self.stderr_tail()}")
+            message: dict[str, Any] = json.loads(line)
+            if message.get("event") == "failed":
+                raise BenchError(f"load process {self.name}: {message['error']}\n{self.stderr_tail()}")
+            if message.get("event") == event:
+                return message
+
+    def stderr_tail(self) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-15:])
+        except OSError:
+            return ""
+
+    async def stop(self) -> None:
+        if self.process.returncode is None:
+            try:
+                await self.send({"cmd": "stop"})
+                assert self.process.stdin is not None
+                self.process.stdin.close()
+                await asyncio.wait_for(self.process.wait(), 15)
+            except (TimeoutError, BrokenPipeError, ConnectionResetError):
+                self.process.kill()
+                await self.process.wait()

@@ -1,0 +1,10 @@
+"""The textbook Channels project's manage.py (migrate is all the benchmark uses)."""
+
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "textbook.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)

@@ -1,0 +1,3 @@
+"""No HTTP routes: the textbook chat is all WebSocket."""
+
+urlpatterns: list[object] = []
