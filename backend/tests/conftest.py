@@ -102,6 +102,12 @@ def _fresh_hubs() -> None:
     _hubs.clear()
 
 
+@pytest.fixture(autouse=True)
+def _quiet_heartbeat(settings: Any) -> None:
+    """Sockets in these tests see only what they ask for; the heartbeat has tests of its own."""
+    settings.JATTE_HEARTBEAT_SECONDS = 3600
+
+
 @pytest.fixture
 async def connect(transactional_db: None) -> AsyncIterator[Connect]:
     """Opens signed-in sockets (`await connect("alice")`), closing them all at the end."""
