@@ -15,6 +15,8 @@ from typing import Any
 from plan import JATTE, LABELS, Plan, Results
 from servers import REPO
 
+ANALYSIS = REPO / "tools" / "bench" / "ANALYSIS.md"  # hand-written, appended to "What limits it"
+
 __all__ = ["TARGETS", "Target", "scaleout_met", "write_report"]
 
 
@@ -473,4 +475,7 @@ def limits_section(bench: Results) -> list[str]:
         "they do not slow the figures above. CPU by thread tells whether the event loop (MainThread) or the",
         "database executor thread saturates; components are where the sampled leaf frames live.",
     ]
+    # The engineers' reading of those profiles: what limits each missed target and what would lift it.
+    if ANALYSIS.exists():
+        lines += ["", ANALYSIS.read_text().rstrip()]
     return lines
