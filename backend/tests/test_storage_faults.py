@@ -52,6 +52,15 @@ def _hold_write_lock(path: Path, seconds: float, held: threading.Event) -> None:
     conn.close()
 
 
+def _lock_for(path: Path, seconds: float) -> threading.Thread:
+    """Another process's writer: holds the database's write lock for `seconds`, from now."""
+    held = threading.Event()
+    locker = threading.Thread(target=_hold_write_lock, args=(path, seconds, held))
+    locker.start()
+    assert held.wait(5)
+    return locker
+
+
 def _stored(path: Path, message_id: str) -> int:
     with sqlite3.connect(path) as conn:
         count: int = conn.execute(
@@ -84,10 +93,7 @@ async def test_sqlite_write_lock_held_by_another_process_delays_the_send_then_st
 ) -> None:
     backend, path = patient_sqlite
     alice = await _alice(backend)
-    held = threading.Event()
-    locker = threading.Thread(target=_hold_write_lock, args=(path, 1.5, held))
-    locker.start()
-    assert held.wait(5)
+    locker = _lock_for(path, 1.5)
     await _send(alice, "waited for the lock", "locked-1", "m1")
     sent = await _answer(alice, "m1")
     locker.join()
@@ -101,10 +107,7 @@ async def test_sqlite_locked_past_every_retry_answers_storage_unavailable_and_a_
 ) -> None:
     backend, path = impatient_sqlite
     alice = await _alice(backend)
-    held = threading.Event()
-    locker = threading.Thread(target=_hold_write_lock, args=(path, 4.0, held))
-    locker.start()
-    assert held.wait(5)
+    locker = _lock_for(path, 4.0)
     await _send(alice, "try me", "locked-2", "m1")
     refused = await _answer(alice, "m1")
     assert refused["type"] == "error" and refused["code"] == "storage_unavailable"
