@@ -173,7 +173,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             return
         if self._rate_limited(frame.type, frame.request_id):
             return
-        if frame.type != "message.new" and self.last_post is not None:
+        if frame.type != "message.new" and self.last_post is not None and not self.last_post.done():
             # Sends are stored side by side; any other frame waits for them, so a socket's answers
             # keep its order and, say, a message.read sees the message sent just before it.
             await asyncio.wait([self.last_post])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import weakref
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -153,7 +154,7 @@ class RedisHub(LocalHub):
         await self._redis.aclose()
 
 
-_hubs: dict[asyncio.AbstractEventLoop, Hub] = {}
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
 
 
 def get_hub() -> Hub:
