@@ -284,7 +284,9 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
                 ErrorCode.internal_error, "the server failed to handle this frame", frame.request_id
             )
         if previous is not None:
-            await previous  # a sender's messages reach everyone in the order it sent them
+            # A sender's messages reach everyone in the order it sent them. The previous one's
+            # failure was answered by its own task and must not hold this one back.
+            await asyncio.wait([previous])
         if posted is None:
             return
         if not posted.duplicate:

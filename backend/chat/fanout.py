@@ -9,16 +9,37 @@ sockets, so an event is serialised once and crosses Redis once per process, not 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
+import time
 import weakref
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
+from redis.exceptions import RedisError
 
-__all__ = ["Hub", "LocalHub", "RedisHub", "Subscriber", "get_hub"]
+__all__ = ["REDIS_TIMEOUT", "Hub", "LocalHub", "RedisHub", "RedisUnavailable", "Subscriber", "get_hub"]
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+REDIS_TIMEOUT = 2.0  # seconds any one Redis call may take before the hub counts Redis as down
+WATCHDOG_INTERVAL = 0.5  # seconds between the checks that notice Redis leaving, restarting, returning
+# A resync replays from this many seconds before the outage was noticed: it may be noticed up to
+# REDIS_TIMEOUT + WATCHDOG_INTERVAL after it began.
+REPLAY_MARGIN = 5.0
+RESYNC_GROUP = "chat.resync"  # every process listens here for "catch your watchers up"
+
+# Given fan-out groups and a wall-clock time, the serialised events that rebuild what changed in
+# those groups since then, per group and in order (chat.catch_up.missed_events).
+CatchUp = Callable[[list[str], float], Awaitable[dict[str, list[str]]]]
+
+
+class RedisUnavailable(Exception):
+    """Raised when a Redis call fails or outlasts REDIS_TIMEOUT."""
 
 
 class Subscriber(Protocol):
@@ -87,31 +108,120 @@ class LocalHub:
 
 
 class RedisHub(LocalHub):
-    """Fan-out across processes through channels-redis' pub/sub layer; watcher counts in a Redis hash."""
+    """Fan-out across processes through channels-redis' pub/sub layer; watcher counts in a Redis hash.
 
-    def __init__(self, url: str) -> None:
+    Every await on Redis is bounded (`REDIS_TIMEOUT`). When one fails, or the watchdog sees Redis
+    gone or restarted, the hub is *down*: it stops waiting on Redis, delivers to this process's own
+    sockets directly and counts watchers locally, so no send ever waits on a dead Redis. Once Redis
+    answers again it subscribes afresh and broadcasts a resync: every process (this one included)
+    hands its local watchers what the database stored or changed since shortly before the outage
+    (`catch_up`), because pub/sub dropped whatever was published in the gap. Clients merge by id.
+    """
+
+    def __init__(self, url: str, catch_up: CatchUp | None = None) -> None:
         super().__init__()
         from channels_redis.pubsub import RedisPubSubChannelLayer
         from redis import asyncio as aioredis
 
         self._layer = RedisPubSubChannelLayer(hosts=[url], prefix="jatte")
-        self._redis = aioredis.from_url(url)  # type: ignore[no-untyped-call]  # redis-py leaves from_url untyped
+        self._redis = aioredis.from_url(  # type: ignore[no-untyped-call]  # redis-py leaves from_url untyped
+            url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT
+        )
         self._process = f"{os.getpid()}.{id(self):x}"
         self._channel: str | None = None
         self._reader: asyncio.Task[None] | None = None
         self._ready = asyncio.Lock()
+        self.down = False
+        self._down_since = 0.0  # wall-clock time the outage was noticed
+        self._run_id: str | None = None  # Redis' own id: it changes when the server restarts
+        self._catch_up = catch_up
+        self._resyncs: set[asyncio.Task[None]] = set()
+        self._watchdog: asyncio.Task[None] | None = None
+
+    async def _bounded(self, call: Awaitable[T]) -> T:
+        """Awaits a Redis call for at most REDIS_TIMEOUT; a failure marks the hub down and raises."""
+        try:
+            return await asyncio.wait_for(call, REDIS_TIMEOUT)
+        except (TimeoutError, OSError, RedisError) as failure:
+            self._went_down(failure)
+            raise RedisUnavailable(str(failure) or type(failure).__name__) from failure
+
+    def _went_down(self, failure: BaseException) -> None:
+        if not self.down:
+            self._down_since = time.time()
+            logger.error(
+                "fan-out: Redis unavailable (%r); delivering in this process until it is back", failure
+            )
+        self.down = True
+
+    def _watch(self) -> None:
+        if self._watchdog is None or self._watchdog.done():
+            self._watchdog = asyncio.create_task(self._watch_redis())
+
+    async def _watch_redis(self) -> None:
+        """Notices Redis going away or restarting, and recovers once it is back."""
+        while True:
+            await asyncio.sleep(WATCHDOG_INTERVAL)
+            try:
+                info: dict[str, Any] = await self._bounded(self._redis.info("server"))
+            except RedisUnavailable:
+                continue
+            run_id = str(info.get("run_id"))
+            if self._run_id is not None and run_id != self._run_id:
+                self._went_down(RuntimeError(f"Redis restarted (run_id {self._run_id} → {run_id})"))
+            self._run_id = run_id
+            if self.down:
+                with contextlib.suppress(RedisUnavailable):
+                    await self._recover()
+
+    async def _recover(self) -> None:
+        """Subscribes every local group afresh, then has every process resend what was missed."""
+        if self._reader is not None:
+            self._reader.cancel()
+        await self._bounded(self._layer.flush())
+        self._channel = None
+        inbox = await self._inbox()
+        for group in list(self._groups):
+            await self._bounded(self._layer.group_add(group, inbox))
+            await self._bounded(
+                self._redis.hset(self._counts(group), self._process, len(self._groups[group]))
+            )
+        since = self._down_since - REPLAY_MARGIN
+        await self._bounded(self._layer.group_send(RESYNC_GROUP, {"type": "chat.resync", "since": since}))
+        self.down = False
+        logger.warning("fan-out: Redis is back; watchers catch up from %.3f", since)
+
+    async def _resync(self, since: float) -> None:
+        """Delivers to local watchers every event the database can rebuild from `since` on."""
+        if self._catch_up is None or not self._groups:
+            return
+        try:
+            missed = await self._catch_up(list(self._groups), since)
+        except Exception:
+            logger.exception("fan-out: catching up after a Redis outage failed")
+            return
+        for group, texts in missed.items():
+            for text in texts:
+                self._deliver(group, text, None)
 
     async def _inbox(self) -> str:
         async with self._ready:
             if self._channel is None:
-                self._channel = await self._layer.new_channel()
-                self._reader = asyncio.create_task(self._read(self._channel))
-        return self._channel
+                channel: str = await self._bounded(self._layer.new_channel())
+                await self._bounded(self._layer.group_add(RESYNC_GROUP, channel))
+                self._channel = channel
+                self._reader = asyncio.create_task(self._read(channel))
+            return self._channel
 
     async def _read(self, channel: str) -> None:
         while True:
             try:
                 message: dict[str, Any] = await self._layer.receive(channel)
+                if message["type"] == "chat.resync":
+                    task = asyncio.create_task(self._resync(float(message["since"])))
+                    self._resyncs.add(task)
+                    task.add_done_callback(self._resyncs.discard)
+                    continue
                 self._deliver(message["group"], message["text"], message.get("exclude"))
             except asyncio.CancelledError:
                 raise
@@ -122,35 +232,63 @@ class RedisHub(LocalHub):
         return f"jatte:watchers:{group}"
 
     async def join(self, group: str, subscriber: Subscriber) -> int:
-        if self._add(group, subscriber):
-            await self._layer.group_add(group, await self._inbox())
-        await self._redis.hset(self._counts(group), self._process, len(self._groups[group]))
+        self._watch()
+        first = self._add(group, subscriber)
+        if not self.down:
+            with contextlib.suppress(RedisUnavailable):
+                if first:
+                    await self._bounded(self._layer.group_add(group, await self._inbox()))
+                await self._bounded(
+                    self._redis.hset(self._counts(group), self._process, len(self._groups[group]))
+                )
         return await self.watcher_count(group)
 
     async def leave(self, group: str, subscriber: Subscriber) -> int:
-        if self._remove(group, subscriber):
-            await self._layer.group_discard(group, await self._inbox())
-            await self._redis.hdel(self._counts(group), self._process)
-        elif group in self._groups:
-            await self._redis.hset(self._counts(group), self._process, len(self._groups[group]))
+        empty = self._remove(group, subscriber)
+        if not self.down:
+            with contextlib.suppress(RedisUnavailable):
+                if empty:
+                    await self._bounded(self._layer.group_discard(group, await self._inbox()))
+                    await self._bounded(self._redis.hdel(self._counts(group), self._process))
+                elif group in self._groups:
+                    await self._bounded(
+                        self._redis.hset(self._counts(group), self._process, len(self._groups[group]))
+                    )
         return await self.watcher_count(group)
 
     async def publish(self, group: str, text: str, exclude: str | None = None) -> None:
-        message = {"type": "chat.fanout", "group": group, "text": text, "exclude": exclude}
-        await self._layer.group_send(group, message)
+        self._watch()
+        if not self.down:
+            message = {"type": "chat.fanout", "group": group, "text": text, "exclude": exclude}
+            try:
+                await self._bounded(self._layer.group_send(group, message))
+                return
+            except RedisUnavailable:
+                pass
+        # Down: this process's sockets get it now; the others catch up when Redis is back.
+        self._deliver(group, text, exclude)
 
     async def watcher_count(self, group: str) -> int:
-        values = await self._redis.hvals(self._counts(group))
+        local = len(self._groups.get(group, ()))
+        if self.down:
+            return local
+        try:
+            values = await self._bounded(self._redis.hvals(self._counts(group)))
+        except RedisUnavailable:
+            return local
         return sum(int(value) for value in values)
 
     async def close(self) -> None:
         """Forgets this process's watchers and closes its Redis connections."""
-        if self._reader is not None:
-            self._reader.cancel()
+        for task in (self._reader, self._watchdog):
+            if task is not None:
+                task.cancel()
         for group in list(self._groups):
-            await self._redis.hdel(self._counts(group), self._process)
+            with contextlib.suppress(RedisUnavailable):
+                await self._bounded(self._redis.hdel(self._counts(group), self._process))
         self._groups.clear()
-        await self._layer.flush()
+        with contextlib.suppress(RedisUnavailable):
+            await self._bounded(self._layer.flush())
         await self._redis.aclose()
 
 
@@ -162,5 +300,10 @@ def get_hub() -> Hub:
     loop = asyncio.get_running_loop()
     hub = _hubs.get(loop)
     if hub is None:
-        hub = _hubs[loop] = RedisHub(settings.REDIS_URL) if settings.REDIS_URL else LocalHub()
+        if settings.REDIS_URL:
+            from chat.catch_up import missed_events  # the database, only for the Redis hub
+
+            hub = _hubs[loop] = RedisHub(settings.REDIS_URL, catch_up=missed_events)
+        else:
+            hub = _hubs[loop] = LocalHub()
     return hub

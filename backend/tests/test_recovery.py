@@ -11,28 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import os
 import signal
 import socket
 import sqlite3
 import struct
-import uuid
-from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from chat.auth import mint_token
+from .live_shim import assert_nothing_lost, driving
+from .servers import BackendProcess, free_port
 
-from .servers import BACKEND_DIR, BackendProcess, free_port
-
-REPO = BACKEND_DIR.parent
-TSX = REPO / "node_modules" / ".bin" / "tsx"
-DRIVER = REPO / "libs" / "chat-shim" / "tests" / "live" / "recovery.live.ts"
 CID = "messaging:chaos"
 PER_CLIENT = 250
 FAULT_AFTER_ACKS = 200  # of 500: the fault lands in the middle of the run
@@ -42,83 +33,6 @@ OUTAGE = 1.0  # seconds without a server (or without a network)
 STALL = 0.2
 # The test is about recovery, not about limits: let 500 sends in 4 s through.
 UNLIMITED = {"JATTE_RATE_LIMIT_PER_MINUTE": "1000000", "JATTE_RATE_LIMIT_BURST": "1000000"}
-
-
-class Driver:
-    """The Node driver as a subprocess, read one JSON line (one event) at a time."""
-
-    def __init__(self, process: asyncio.subprocess.Process, tmp_path: Path) -> None:
-        self.process = process
-        self.stderr = tmp_path / "driver.stderr"
-        self.report = tmp_path / "driver.jsonl"  # every event, for reading after a failure
-        self.events: list[dict[str, Any]] = []
-
-    @classmethod
-    async def start(cls, ws_url: str, tmp_path: Path) -> Driver:
-        env = {
-            **os.environ,
-            "JATTE_WS_URL": ws_url,
-            "ALICE_TOKEN": mint_token("alice", "alice"),
-            "BOB_TOKEN": mint_token("bob", "bob"),
-            "RECOVERY_CID": CID,
-            "RECOVERY_COUNT": str(PER_CLIENT),
-            "RECOVERY_INTERVAL_MS": "15",
-            "RECOVERY_RUN": uuid.uuid4().hex[:8],
-            "RECOVERY_DEADLINE_MS": "40000",
-        }
-        with (tmp_path / "driver.stderr").open("wb") as err:
-            process = await asyncio.create_subprocess_exec(
-                str(TSX),
-                str(DRIVER),
-                cwd=REPO,
-                env=env,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=err,
-                limit=1 << 24,  # the last line lists every id twice per client
-            )
-        return cls(process, tmp_path)
-
-    async def until(self, wanted: Callable[[dict[str, Any]], bool], timeout: float = 30) -> dict[str, Any]:
-        """Reads events until one is `wanted`; fails on a crash, an early exit or the timeout."""
-        assert self.process.stdout is not None
-        async with asyncio.timeout(timeout):
-            while True:
-                line = await self.process.stdout.readline()
-                if not line:
-                    await self.process.wait()
-                    raise AssertionError(
-                        f"driver exited with {self.process.returncode} before the awaited event;"
-                        f" last events {self.events[-5:]}; stderr:\n{self.stderr.read_text()}"
-                    )
-                with self.report.open("ab") as report:
-                    report.write(line)
-                event: dict[str, Any] = json.loads(line)
-                self.events.append(event)
-                assert event["event"] != "crashed", event["error"]
-                if wanted(event):
-                    return event
-
-    async def finish(self, timeout: float = 45) -> dict[str, Any]:
-        """The driver's final report, once it has exited cleanly."""
-        done = await self.until(lambda e: e["event"] == "done", timeout)
-        assert await asyncio.wait_for(self.process.wait(), 10) == 0, self.stderr.read_text()
-        clients: dict[str, Any] = done["clients"]
-        return clients
-
-    def stop(self) -> None:
-        if self.process.returncode is None:
-            self.process.kill()
-
-
-@contextlib.asynccontextmanager
-async def _driving(ws_url: str, tmp_path: Path) -> AsyncIterator[Driver]:
-    driver = await Driver.start(ws_url, tmp_path)
-    try:
-        await driver.until(lambda e: e["event"] == "ready")
-        yield driver
-    finally:
-        driver.stop()
-        await driver.process.wait()
 
 
 @dataclass
@@ -197,40 +111,6 @@ def _stored_ids(database: Path) -> list[str]:
     return [row[0] for row in rows]
 
 
-def _assert_nothing_lost(clients: dict[str, Any], database: Path) -> None:
-    acked: list[str] = []
-    for name, client in clients.items():
-        assert client["failed"] == [], f"{name}: sends refused: {client['failed'][:5]}"
-        unanswered = [sent for sent, ack in zip(client["sent"], client["acked"], strict=True) if ack != sent]
-        assert unanswered == [], (
-            f"{name}: {len(unanswered)} sends not acknowledged under their own id: {unanswered[:5]}"
-        )
-        assert len(client["sent"]) == PER_CLIENT
-        acked += client["sent"]
-        assert client["outages"] >= 1, f"{name} never lost its connection: the fault missed it"
-        assert client["resent"] >= 1, f"{name} had no send in flight at the fault: nothing was resent"
-        assert client["online"] and client["recoveries"] >= client["outages"], (
-            f"{name} did not re-watch after its last outage: {client}"
-        )
-    stored = _stored_ids(database)
-    assert len(stored) == len(set(stored)), "the database holds a message twice"
-    assert sorted(stored) == sorted(acked), (
-        f"database vs acks: missing {sorted(set(acked) - set(stored))[:5]},"
-        f" unacknowledged {sorted(set(stored) - set(acked))[:5]}"
-    )
-    for name, client in clients.items():
-        held: list[str] = client["held"]
-        holds = set(held)
-        doubled = [message_id for message_id, n in Counter(held).items() if n > 1]
-        assert doubled == [], f"{name} holds messages twice: {doubled[:5]}"
-        missing = [message_id for message_id in stored if message_id not in holds]
-        assert missing == [], f"{name} lost {len(missing)} acknowledged messages: {missing[:5]}"
-        assert len(held) == len(stored), f"{name} holds messages nobody acknowledged"
-        out_of_order = [(n, a, b) for n, (a, b) in enumerate(zip(held, stored, strict=True)) if a != b]
-        assert out_of_order == [], f"{name}'s order differs from the server's at {out_of_order[:3]}"
-    assert clients["alice"]["held"] == clients["bob"]["held"]
-
-
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
     return tmp_path / "chat.sqlite3"
@@ -250,7 +130,7 @@ async def test_recovery_after_sigkill_loses_and_doubles_no_message(
     """A SIGKILLed and restarted backend: each send is acked once stored, each client holds it once."""
     await asyncio.to_thread(backend.start)
     try:
-        async with _driving(backend.ws_url, tmp_path) as driver:
+        async with driving(backend.ws_url, tmp_path, CID, PER_CLIENT) as driver:
             await driver.until(lambda e: e["event"] == "acked" and e["n"] >= FAULT_AFTER_ACKS)
             assert backend.process is not None
             backend.process.send_signal(signal.SIGSTOP)
@@ -261,7 +141,7 @@ async def test_recovery_after_sigkill_loses_and_doubles_no_message(
             clients = await driver.finish()
     finally:
         await asyncio.to_thread(backend.stop)
-    _assert_nothing_lost(clients, database)
+    assert_nothing_lost(clients, _stored_ids(database), PER_CLIENT)
 
 
 async def test_recovery_after_network_cut_loses_and_doubles_no_message(
@@ -272,7 +152,7 @@ async def test_recovery_after_network_cut_loses_and_doubles_no_message(
     proxy = Proxy(upstream=backend.port)
     await proxy.open()
     try:
-        async with _driving(f"ws://127.0.0.1:{proxy.port}/ws/chat/", tmp_path) as driver:
+        async with driving(f"ws://127.0.0.1:{proxy.port}/ws/chat/", tmp_path, CID, PER_CLIENT) as driver:
             await driver.until(lambda e: e["event"] == "acked" and e["n"] >= FAULT_AFTER_ACKS)
             proxy.stalled = True
             await asyncio.sleep(STALL)
@@ -290,4 +170,4 @@ async def test_recovery_after_network_cut_loses_and_doubles_no_message(
         # the other client's messages from the stall reached this one only through the re-watch.
         assert client["duplicates"] >= 1, f"{name}: no resend was answered as a duplicate"
         assert client["recovered"] >= 1, f"{name}: the re-watch brought nothing it had missed"
-    _assert_nothing_lost(clients, database)
+    assert_nothing_lost(clients, _stored_ids(database), PER_CLIENT)

@@ -4,7 +4,7 @@
  * without waiting for acks, while the test kills the server or cuts the network under them.
  *
  * Run: `node_modules/.bin/tsx libs/chat-shim/tests/live/recovery.live.ts` with JATTE_WS_URL,
- * ALICE_TOKEN, BOB_TOKEN, and optionally RECOVERY_CID, RECOVERY_COUNT, RECOVERY_INTERVAL_MS,
+ * ALICE_TOKEN, BOB_TOKEN, and optionally BOB_WS_URL (bob's backend), RECOVERY_CID, RECOVERY_COUNT, RECOVERY_INTERVAL_MS,
  * RECOVERY_RUN (an id prefix), RECOVERY_DEADLINE_MS in the environment. Prints one JSON line per
  * event ({"event":"ready"}, {"event":"acked","n":N} every 10 acks, "offline", "online",
  * "recovered", ...) and last {"event":"done","clients":{"alice":{sent,acked,held,...},"bob":{...}}}.
@@ -21,6 +21,7 @@ const env = (name: string, fallback?: string): string => {
   return value;
 };
 const wsUrl = env('JATTE_WS_URL');
+const bobWsUrl = env('BOB_WS_URL', wsUrl); // bob may talk to another backend process
 const cid = env('RECOVERY_CID', 'messaging:chaos');
 const count = Number(env('RECOVERY_COUNT', '250'));
 const interval = Number(env('RECOVERY_INTERVAL_MS', '15'));
@@ -70,19 +71,37 @@ class ObservedWebSocket extends NodeWebSocket {
 (globalThis as { WebSocket?: unknown }).WebSocket = ObservedWebSocket;
 
 // Resolves once written: stdout to a pipe is asynchronous, and process.exit would cut it short.
-const print = (line: object) => new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify(line)}\n`, () => resolve()));
+const print = (line: object) =>
+  new Promise<void>((resolve) =>
+    process.stdout.write(`${JSON.stringify(line)}\n`, () => resolve()),
+  );
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let acks = 0; // answered sends of both clients
 
-async function open(name: string, token: string, members: string[]): Promise<Driven> {
-  const client = new LocalChatClient({ wsUrl });
+async function open(
+  name: string,
+  token: string,
+  members: string[],
+  url = wsUrl,
+): Promise<Driven> {
+  const client = new LocalChatClient({ wsUrl: url });
   await client.connectUser({ id: name, name }, token);
   const [type, id] = cid.split(':') as [string, string];
   const channel = client.channel(type, id, { members });
   await channel.watch({ messages: { limit: 300 } });
   const d: Driven = (driven[name] = {
-    name, client, channel, sent: [], acked: [], failed: [], resent: 0, duplicates: 0, recovered: 0,
-    online: true, outages: 0, recoveries: 0,
+    name,
+    client,
+    channel,
+    sent: [],
+    acked: [],
+    failed: [],
+    resent: 0,
+    duplicates: 0,
+    recovered: 0,
+    online: true,
+    outages: 0,
+    recoveries: 0,
   });
   client.on('connection.changed', (e) => {
     d.online = Boolean(e.online);
@@ -132,26 +151,36 @@ function settled(d: Driven, everyAcked: Set<string>): boolean {
 
 async function main(): Promise<void> {
   const alice = await open('alice', env('ALICE_TOKEN'), ['bob']);
-  const bob = await open('bob', env('BOB_TOKEN'), []);
+  const bob = await open('bob', env('BOB_TOKEN'), [], bobWsUrl);
   void print({ event: 'ready' });
   const started = Date.now();
   await Promise.all([send(alice), send(bob)]);
   void print({ event: 'all-answered', acks, ms: Date.now() - started });
-  const everyAcked = new Set([...alice.acked, ...bob.acked].filter((id): id is string => id !== null));
+  const everyAcked = new Set(
+    [...alice.acked, ...bob.acked].filter((id): id is string => id !== null),
+  );
   // Events for the last acks are still on their way to the other client; a client that lost its
   // socket late still has to reconnect and re-watch. Wait for both (or the deadline), then report.
-  while (Date.now() < deadline && !(settled(alice, everyAcked) && settled(bob, everyAcked))) await sleep(50);
+  while (Date.now() < deadline && !(settled(alice, everyAcked) && settled(bob, everyAcked)))
+    await sleep(50);
   const report = ({ client: _client, channel, ...d }: Driven) => ({
     ...d,
     held: channel.state.messages.map((m) => m.id),
     held_created_at: channel.state.messages.map((m) => m.created_at),
   });
-  await print({ event: 'done', ms: Date.now() - started, clients: { alice: report(alice), bob: report(bob) } });
+  await print({
+    event: 'done',
+    ms: Date.now() - started,
+    clients: { alice: report(alice), bob: report(bob) },
+  });
   await Promise.all([alice.client.disconnectUser(), bob.client.disconnectUser()]);
 }
 
 main().then(
   () => process.exit(0),
   (error: unknown) =>
-    print({ event: 'crashed', error: String(error instanceof Error ? (error.stack ?? error) : error) }).then(() => process.exit(1)),
+    print({
+      event: 'crashed',
+      error: String(error instanceof Error ? (error.stack ?? error) : error),
+    }).then(() => process.exit(1)),
 );
