@@ -45,6 +45,13 @@ export NEXT_TELEMETRY_DISABLED=1
 # test never touches the developer's database, and the sandboxed tree is read-only anyway.
 export JATTE_DATA_DIR="$scratch/var"
 export PATH="$root/.venv/bin:$root/node_modules/.bin:$PATH"
+# Test runners write their report where Bazel collects it (bazel-testlogs/<package>/<target>/test.xml),
+# so tools/tally.py counts tests, not targets: pytest through PYTEST_ADDOPTS, Jest through
+# tools/junit-reporter.cjs (named in each Jest target's command). For a check that is no test
+# runner (ruff, mypy, tsc, the size budget) Bazel writes a report of one test itself.
+if [[ -n "${XML_OUTPUT_FILE:-}" ]]; then
+  export PYTEST_ADDOPTS="--junitxml=$XML_OUTPUT_FILE${PYTEST_ADDOPTS:+ $PYTEST_ADDOPTS}"
+fi
 
 cd "$root"
 echo "+ (cd $root && $1)" >&2

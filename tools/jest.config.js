@@ -7,18 +7,18 @@
 /** @type {import('jest').Config} */
 module.exports = {
   rootDir: __dirname,
-  testEnvironment: "node",
-  testMatch: ["<rootDir>/tests/**/*.test.ts"],
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/tests/**/*.test.ts'],
   transform: {
-    "^.+\\.ts$": [
-      "ts-jest",
+    '^.+\\.ts$': [
+      'ts-jest',
       {
         tsconfig: {
-          module: "commonjs",
-          target: "es2022",
+          module: 'commonjs',
+          target: 'es2022',
           strict: true,
           isolatedModules: true,
-          types: ["node", "jest"],
+          types: ['node', 'jest'],
         },
       },
     ],

@@ -18,15 +18,15 @@
  * Prints `path:line: imports 'stream-chat' (names: StreamChat, Channel)` per offender and exits 1;
  * prints a one-line summary and exits 0 when clean; exits 2 when a ROOT has neither folder.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import * as ts from "typescript";
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as ts from 'typescript';
 
-export const SDK = "stream-chat";
-export const GATEWAY = "frontend/lib/getStreamClient.ts";
-export const SCANNED_DIRS = ["frontend", "libs"] as const;
-export const EXCLUDED_DIRS = ["libs/chat-shim"] as const;
-const SKIPPED_DIR_NAMES = new Set(["node_modules", ".next"]);
+export const SDK = 'stream-chat';
+export const GATEWAY = 'frontend/lib/getStreamClient.ts';
+export const SCANNED_DIRS = ['frontend', 'libs'] as const;
+export const EXCLUDED_DIRS = ['libs/chat-shim'] as const;
+const SKIPPED_DIR_NAMES = new Set(['node_modules', '.next']);
 const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
 /** One import of the SDK found in a source file. */
@@ -56,12 +56,15 @@ export function isStreamSpecifier(specifier: string): boolean {
 }
 
 function scriptKind(fileName: string): ts.ScriptKind {
-  if (/\.[jt]sx$/.test(fileName)) return fileName.endsWith(".jsx") ? ts.ScriptKind.JSX : ts.ScriptKind.TSX;
+  if (/\.[jt]sx$/.test(fileName))
+    return fileName.endsWith('.jsx') ? ts.ScriptKind.JSX : ts.ScriptKind.TSX;
   return /\.[cm]?js$/.test(fileName) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
 }
 
 function literalText(node: ts.Node | undefined): string | undefined {
-  return node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) ? node.text : undefined;
+  return node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))
+    ? node.text
+    : undefined;
 }
 
 function unwrap(node: ts.Node): ts.Node {
@@ -80,20 +83,21 @@ function namesUsedThrough(binding: ts.Identifier, sourceFile: ts.SourceFile): st
     if (
       (ts.isPropertyAccessExpression(node) || ts.isQualifiedName(node)) &&
       ts.isIdentifier(ts.isPropertyAccessExpression(node) ? node.expression : node.left) &&
-      (ts.isPropertyAccessExpression(node) ? node.expression : node.left).getText(sourceFile) === binding.text
+      (ts.isPropertyAccessExpression(node) ? node.expression : node.left).getText(sourceFile) ===
+        binding.text
     ) {
       names.push(ts.isPropertyAccessExpression(node) ? node.name.text : node.right.text);
     }
     ts.forEachChild(node, visit);
   };
   visit(sourceFile);
-  return names.length > 0 ? names : ["*"];
+  return names.length > 0 ? names : ['*'];
 }
 
 function bindingNames(pattern: ts.ObjectBindingPattern): string[] {
   return pattern.elements.map((element) => {
     const key = element.propertyName ?? element.name;
-    return ts.isIdentifier(key) || ts.isStringLiteral(key) ? key.text : "*";
+    return ts.isIdentifier(key) || ts.isStringLiteral(key) ? key.text : '*';
   });
 }
 
@@ -107,23 +111,29 @@ function namesFromCall(call: ts.CallExpression, sourceFile: ts.SourceFile): stri
   }
   if (ts.isPropertyAccessExpression(consumer) && consumer.expression === value) {
     const then = consumer.parent;
-    if (consumer.name.text === "then" && ts.isCallExpression(then) && then.arguments.length > 0) {
+    if (consumer.name.text === 'then' && ts.isCallExpression(then) && then.arguments.length > 0) {
       const callback = then.arguments[0];
-      const first = (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)) && callback.parameters[0];
+      const first =
+        (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)) &&
+        callback.parameters[0];
       if (first && ts.isObjectBindingPattern(first.name)) return bindingNames(first.name);
       if (first && ts.isIdentifier(first.name)) return namesUsedThrough(first.name, sourceFile);
-      return ["*"];
+      return ['*'];
     }
     return [consumer.name.text];
   }
-  return ["*"];
+  return ['*'];
 }
 
-function namesFromImportClause(clause: ts.ImportClause | undefined, sourceFile: ts.SourceFile): string[] {
+function namesFromImportClause(
+  clause: ts.ImportClause | undefined,
+  sourceFile: ts.SourceFile,
+): string[] {
   if (!clause) return [];
-  const names: string[] = clause.name ? ["default"] : [];
+  const names: string[] = clause.name ? ['default'] : [];
   const bindings = clause.namedBindings;
-  if (bindings && ts.isNamespaceImport(bindings)) names.push(...namesUsedThrough(bindings.name, sourceFile));
+  if (bindings && ts.isNamespaceImport(bindings))
+    names.push(...namesUsedThrough(bindings.name, sourceFile));
   if (bindings && ts.isNamedImports(bindings)) {
     names.push(...bindings.elements.map((element) => (element.propertyName ?? element.name).text));
   }
@@ -131,13 +141,19 @@ function namesFromImportClause(clause: ts.ImportClause | undefined, sourceFile: 
 }
 
 function firstIdentifier(name: ts.EntityName | undefined): string {
-  if (!name) return "*";
+  if (!name) return '*';
   return ts.isIdentifier(name) ? name.text : firstIdentifier(name.left);
 }
 
 /** Every import of the SDK in one file's text; comments and strings are never imports. */
 export function findStreamImports(fileName: string, text: string): StreamImport[] {
-  const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKind(fileName));
+  const sourceFile = ts.createSourceFile(
+    fileName,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    scriptKind(fileName),
+  );
   const found: StreamImport[] = [];
   const record = (node: ts.Node, specifier: string | undefined, names: () => string[]): void => {
     if (specifier === undefined || !isStreamSpecifier(specifier)) return;
@@ -146,23 +162,31 @@ export function findStreamImports(fileName: string, text: string): StreamImport[
   };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node)) {
-      record(node, literalText(node.moduleSpecifier), () => namesFromImportClause(node.importClause, sourceFile));
+      record(node, literalText(node.moduleSpecifier), () =>
+        namesFromImportClause(node.importClause, sourceFile),
+      );
     } else if (ts.isExportDeclaration(node)) {
       record(node, literalText(node.moduleSpecifier), () =>
         node.exportClause && ts.isNamedExports(node.exportClause)
           ? node.exportClause.elements.map((element) => (element.propertyName ?? element.name).text)
-          : ["*"],
+          : ['*'],
       );
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
-      record(node, literalText(node.moduleReference.expression), () => namesUsedThrough(node.name, sourceFile));
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference)
+    ) {
+      record(node, literalText(node.moduleReference.expression), () =>
+        namesUsedThrough(node.name, sourceFile),
+      );
     } else if (ts.isImportTypeNode(node)) {
       const argument = ts.isLiteralTypeNode(node.argument) ? node.argument.literal : undefined;
       record(node, literalText(argument), () => [firstIdentifier(node.qualifier)]);
     } else if (ts.isCallExpression(node) && node.arguments.length > 0) {
       const callee = node.expression;
       const isImport = callee.kind === ts.SyntaxKind.ImportKeyword;
-      const isRequire = ts.isIdentifier(callee) && callee.text === "require";
-      if (isImport || isRequire) record(node, literalText(node.arguments[0]), () => namesFromCall(node, sourceFile));
+      const isRequire = ts.isIdentifier(callee) && callee.text === 'require';
+      if (isImport || isRequire)
+        record(node, literalText(node.arguments[0]), () => namesFromCall(node, sourceFile));
     }
     ts.forEachChild(node, visit);
   };
@@ -171,7 +195,9 @@ export function findStreamImports(fileName: string, text: string): StreamImport[
 }
 
 function* sourceFiles(dir: string): Generator<string> {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory() && !SKIPPED_DIR_NAMES.has(entry.name)) yield* sourceFiles(full);
     else if (entry.isFile() && SOURCE_FILE.test(entry.name)) yield full;
@@ -181,15 +207,16 @@ function* sourceFiles(dir: string): Generator<string> {
 /** Scans `frontend/` and `libs/` under one root; throws when the root has neither. */
 export function scanRoot(root: string): ScanResult {
   const dirs = SCANNED_DIRS.map((dir) => path.join(root, dir)).filter((dir) => fs.existsSync(dir));
-  if (dirs.length === 0) throw new Error(`${root}: neither ${SCANNED_DIRS.join("/ nor ")}/ exists there`);
+  if (dirs.length === 0)
+    throw new Error(`${root}: neither ${SCANNED_DIRS.join('/ nor ')}/ exists there`);
   const result: ScanResult = { offenders: [], filesScanned: 0 };
   for (const dir of dirs) {
     for (const file of sourceFiles(dir)) {
-      const relative = path.relative(root, file).split(path.sep).join("/");
+      const relative = path.relative(root, file).split(path.sep).join('/');
       if (EXCLUDED_DIRS.some((excluded) => relative.startsWith(`${excluded}/`))) continue;
       result.filesScanned += 1;
       if (relative === GATEWAY) continue;
-      for (const found of findStreamImports(file, fs.readFileSync(file, "utf8"))) {
+      for (const found of findStreamImports(file, fs.readFileSync(file, 'utf8'))) {
         result.offenders.push({ file: relative, ...found });
       }
     }
@@ -200,13 +227,13 @@ export function scanRoot(root: string): ScanResult {
 /** One offender as the scan prints it. */
 export function formatOffender(offender: Offender, root: string): string {
   const shown = path.relative(process.cwd(), path.join(root, offender.file)) || offender.file;
-  const names = offender.names.length > 0 ? offender.names.join(", ") : "none, side effects only";
+  const names = offender.names.length > 0 ? offender.names.join(', ') : 'none, side effects only';
   return `${shown}:${offender.line}: imports '${offender.specifier}' (names: ${names})`;
 }
 
 /** Runs the scan over each root and returns the process exit code. */
 export function main(args: string[], out: (line: string) => void = console.log): number {
-  const roots = args.length > 0 ? args : [path.resolve(__dirname, "..")];
+  const roots = args.length > 0 ? args : [path.resolve(__dirname, '..')];
   let offenders = 0;
   let files = 0;
   for (const root of roots) {
@@ -222,10 +249,14 @@ export function main(args: string[], out: (line: string) => void = console.log):
     files += result.filesScanned;
   }
   if (offenders > 0) {
-    out(`${offenders} stray import(s) of '${SDK}': only ${GATEWAY} may import it; import the client from there.`);
+    out(
+      `${offenders} stray import(s) of '${SDK}': only ${GATEWAY} may import it; import the client from there.`,
+    );
     return 1;
   }
-  out(`No stray '${SDK}' imports: ${files} files under ${SCANNED_DIRS.join("/, ")}/ scanned (only ${GATEWAY} may import it).`);
+  out(
+    `No stray '${SDK}' imports: ${files} files under ${SCANNED_DIRS.join('/, ')}/ scanned (only ${GATEWAY} may import it).`,
+  );
   return 0;
 }
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from jwt import PyJWK, PyJWKClient
 
-from chat.exceptions import TokenRefused
+from chat.exceptions import TokenExpired, TokenRefused
 
 __all__ = [
     "ALGORITHMS",
@@ -54,11 +54,14 @@ _clock = time.monotonic  # the cache's clock (tests move it forward)
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """The user a socket or request acts as."""
+    """The user a socket or request acts as. `role` is "admin" when the token says so."""
 
     id: str
     name: str
     image: str = ""
+    role: str = "user"
+    # When the token stops being valid (UNIX time); the socket it opened is closed then.
+    expires_at: float = field(default=0.0, compare=False)
 
 
 class FetchDue(Exception):
@@ -197,7 +200,7 @@ def authenticate(token: str | None, may_fetch: bool = True) -> Actor:
             options={"require": required},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise TokenRefused("token expired") from exc
+        raise TokenExpired("token expired: fetch a new one and reconnect") from exc
     except jwt.InvalidAudienceError as exc:
         raise TokenRefused(f"token audience is not {AUDIENCE!r}") from exc
     except jwt.InvalidIssuerError as exc:
@@ -223,7 +226,16 @@ def authenticate(token: str | None, may_fetch: bool = True) -> Actor:
         id=sub,
         name=name[:255] if isinstance(name, str) and name else sub,
         image=image[:1024] if isinstance(image, str) else "",
+        role=_role(claims),
+        expires_at=float(claims["exp"]),
     )
+
+
+def _role(claims: dict[str, Any]) -> str:
+    """ "admin" when `app_metadata.role` or `role` says so (Supabase sets `role` to "authenticated")."""
+    app_metadata = claims.get("app_metadata")
+    app_role = app_metadata.get("role") if isinstance(app_metadata, dict) else None
+    return "admin" if "admin" in (app_role, claims.get("role")) else "user"
 
 
 async def authenticate_async(token: str | None) -> Actor:

@@ -1,9 +1,10 @@
 """What watchers missed while the fan-out could not reach Redis, rebuilt from the database.
 
 Pub/sub keeps nothing: an event published while Redis was away is gone. Messages are stored before
-they are published, so the database can say what a channel gained since a moment: each message
-created since then becomes a `message.new` event again. Clients merge messages by id, so what
-they already hold is not doubled.
+they are published, so the database can say what changed in a channel since a moment: each message
+created since then becomes a `message.new` event again, and each one edited or deleted since then
+a `message.updated`. Clients merge messages by id, so what they already hold is not doubled.
+(Reactions, pins and reply counts do not move `updated_at`; those reach a client on its next watch.)
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from chat import frames
-from chat.models import Channel, Message
+from chat.models import Channel
 from chat.protocol import to_text
-from chat.shapes import message_shape
+from chat.services.channels import message_rows
+from chat.services.messages import shape_messages
 
 __all__ = ["CHANNEL_GROUP_PREFIX", "MAX_REPLAYED", "missed_events"]
 
@@ -38,27 +40,22 @@ def _missed_events(groups: list[str], since: float) -> dict[str, list[str]]:
     now = timezone.now()
     missed: dict[str, list[str]] = {}
     for channel in Channel.objects.filter(pk__in=keys):
-        rows = (
-            Message.objects.filter(channel=channel, created_at__gte=moment)
-            .select_related("user")
-            .order_by("seq")[:MAX_REPLAYED]
+        rows = list(
+            message_rows().filter(channel=channel, updated_at__gte=moment).order_by("seq")[:MAX_REPLAYED]
         )
         texts: list[str] = []
-        for row in rows:
-            message = message_shape(row, channel.cid, row.user)
-            texts.append(
-                to_text(
-                    frames.MessageNewEvent(
-                        cid=channel.cid,
-                        channel_type=channel.type,
-                        channel_id=channel.channel_id,
-                        message_id=message.id,
-                        message=message,
-                        user=message.user,
-                        created_at=now,
-                    )
-                )
+        for row, message in zip(rows, shape_messages(rows, channel.cid, None), strict=True):
+            event_type = frames.MessageNewEvent if row.created_at >= moment else frames.MessageUpdatedEvent
+            event = event_type(
+                cid=channel.cid,
+                channel_type=channel.type,
+                channel_id=channel.channel_id,
+                message_id=message.id,
+                message=message,
+                user=message.user,
+                created_at=now,
             )
+            texts.append(to_text(event))
         if texts:
             missed[keys[channel.pk]] = texts
     return missed

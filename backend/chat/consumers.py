@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -20,13 +21,14 @@ from django.utils import timezone
 
 from chat import frames, services
 from chat.auth import Actor, authenticate_async
-from chat.exceptions import ChatError, InvalidFrame, TokenRefused
+from chat.exceptions import ChatError, InvalidFrame, TokenExpired, TokenRefused, UserDeactivated
 from chat.fanout import Hub, get_hub
 from chat.frames import CloseCode, ErrorCode
 from chat.heartbeat import get_heartbeat
 from chat.limits import Limits, Outbox, get_limits
 from chat.protocol import MAX_FRAME_BYTES, parse_client_frame, request_id_of, to_text
-from chat.services import ChannelRef, Posted
+from chat.services import ChannelRef, Outcome, Posted
+from chat.sessions import get_sessions
 from chat.writer import get_writer
 
 __all__ = ["MAX_POSTS_IN_FLIGHT", "ChatConsumer"]
@@ -40,6 +42,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
     """One client socket: a signed-in user watching any number of channels."""
 
     actor: Actor | None = None
+    expiry: asyncio.TimerHandle | None = None  # closes the socket when its token expires
     counted: str | None = None  # the user whose socket count includes this socket
 
     async def connect(self) -> None:
@@ -57,10 +60,13 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self.dropping: asyncio.Task[None] | None = None
         try:
             actor = await authenticate_async(self._token())
+        except TokenExpired as refusal:  # a fresh token will do: the shim asks its provider for one
+            await self._refuse(CloseCode.TOKEN_EXPIRED, str(refusal), ErrorCode.token_expired)
+            return
         except TokenRefused as refusal:
             await self._refuse(CloseCode.UNAUTHORIZED, str(refusal))
             return
-        if not self.limits.open_socket(actor.id, self.connection_id):
+        if not await self.limits.admit(actor.id, self.connection_id):
             await self._refuse(
                 CloseCode.TOO_MANY_CONNECTIONS,
                 f"too many sockets: at most {self.limits.max_sockets} per user",
@@ -70,19 +76,56 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         await self.accept()
         try:
             self.me = await database_sync_to_async(_sign_in)(actor)
-        except BaseException:  # no disconnect() follows a failed connect: give the place back here
-            self.limits.close_socket(actor.id, self.connection_id)
+        except BaseException as failure:  # no disconnect() follows a failed connect: give the place back
+            await self.limits.release(actor.id, self.connection_id)
             self.counted = None
+            if isinstance(failure, UserDeactivated):
+                await self.close(code=int(CloseCode.UNAUTHORIZED), reason=str(failure)[:123])
+                return
             raise
         self.actor = actor
+        get_sessions().add(actor.id, self)
+        if actor.expires_at:  # closed when the token expires, not on the next frame after it
+            self.expiry = asyncio.get_running_loop().call_later(
+                max(0.0, actor.expires_at - time.time()), self._token_expired
+            )
+        # Events for this user wherever they watch (mutes, an app-wide ban) reach every socket of theirs.
+        self.user_group = services.user_group(actor.id)
+        await self.hub.join(self.user_group, self)
         self._send(self._health_check(request_id=None))
         get_heartbeat().add(self)
 
-    async def _refuse(self, code: CloseCode, reason: str) -> None:
+    async def _refuse(self, code: CloseCode, reason: str, error: ErrorCode | None = None) -> None:
         # Accept, then close with a code the client can read: a refused handshake looks like a
-        # network failure to a browser, and the shim must know not to retry.
+        # network failure to a browser, and the shim must know whether to retry.
         await self.accept()
-        await self.close(code=int(code), reason=reason.encode()[:123].decode(errors="ignore"))
+        if error is not None:
+            await self.send(text_data=to_text(frames.ErrorFrame(code=error, message=reason)))
+        await self.close(code=int(code), reason=_close_reason(reason))
+
+    def _token_expired(self) -> None:
+        self._end(
+            CloseCode.TOKEN_EXPIRED, "token expired: fetch a new one and reconnect", ErrorCode.token_expired
+        )
+
+    def deactivated(self) -> None:
+        """The user was deactivated (chat.sessions): every socket of theirs closes for good."""
+        self._end(CloseCode.UNAUTHORIZED, f"user {self._actor.id!r} is deactivated", ErrorCode.not_allowed)
+
+    def _end(self, code: CloseCode, reason: str, error: ErrorCode) -> None:
+        """Closes the socket on the server's own initiative, after an `error` frame saying why."""
+        if self.dropping is not None:
+            return
+        self._send_error(error, reason, None)
+        self.dropping = asyncio.create_task(self._close_after_writing(code, reason))
+
+    async def _close_after_writing(self, code: CloseCode, reason: str) -> None:
+        if self.writer is not None:
+            await asyncio.wait([self.writer])  # the error frame goes out first
+        for ref in list(self.watching.values()):
+            await self._stop_watching(ref)
+        with contextlib.suppress(OSError):
+            await self.close(code=int(code), reason=_close_reason(reason))
 
     def _token(self) -> str | None:
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
@@ -95,14 +138,18 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
 
     async def disconnect(self, code: int) -> None:
         get_heartbeat().discard(self)
+        if self.expiry is not None:
+            self.expiry.cancel()
         if self.counted is not None:
-            self.limits.close_socket(self.counted, self.connection_id)
+            await self.limits.release(self.counted, self.connection_id)
         if self.actor is None:
             return
+        get_sessions().discard(self.actor.id, self)
         if self.dropping is not None:
             await self.dropping  # it is leaving the channels already
         for ref in list(self.watching.values()):
             await self._stop_watching(ref)
+        await self.hub.leave(self.user_group, self)
         if self.writer is not None:
             self.writer.cancel()
 
@@ -156,7 +203,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         if self.actor is None or self.dropping is not None:
             return
         if text_data is None:
-            if not self._rate_limited("binary", None):
+            if not await self._rate_limited("binary", None):
                 self._send_error(
                     ErrorCode.invalid_frame, "binary frames are not supported; send JSON text", None
                 )
@@ -168,10 +215,10 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             frame = parse_client_frame(text_data)
         except InvalidFrame as refusal:
             request_id = request_id_of(text_data)
-            if not self._rate_limited("invalid", request_id):
+            if not await self._rate_limited("invalid", request_id):
                 self._send_error(refusal.code, refusal.message, request_id)
             return
-        if self._rate_limited(frame.type, frame.request_id):
+        if await self._rate_limited(frame.type, frame.request_id):
             return
         if frame.type != "message.new" and self.last_post is not None and not self.last_post.done():
             # Sends are stored side by side; any other frame waits for them, so a socket's answers
@@ -187,14 +234,14 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
                 ErrorCode.internal_error, "the server failed to handle this frame", frame.request_id
             )
 
-    def _rate_limited(self, kind: str, request_id: str | None) -> bool:
+    async def _rate_limited(self, kind: str, request_id: str | None) -> bool:
         """Counts the frame against its bucket; answers `rate_limited` and returns True when over.
 
         Heartbeats count per socket (every socket of a user sends its own each 25 s); every other
         kind, refused frames included, per user across the user's sockets.
         """
         key = self.connection_id if kind == "health.check" else self._actor.id
-        wait = self.limits.wait(key, kind)
+        wait = await self.limits.check(key, kind)
         if wait:
             self._send_error(
                 ErrorCode.rate_limited,
@@ -232,7 +279,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         if joined:  # subscribe before reading history, so nothing stored in between is missed
             self.watching[ref.cid] = ref
             await self.hub.join(ref.group, self)
-        state = await database_sync_to_async(services.channel_state)(ref, frame.messages)
+        state = await database_sync_to_async(services.channel_state)(ref, frame.messages, self._actor)
         state.watcher_count = await self.hub.watcher_count(ref.group)
         state.request_id = frame.request_id
         self._send(state)
@@ -255,6 +302,10 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             frame.id,
             frame.parent_id,
             granted=self.watching.get(frame.cid),
+            show_in_channel=bool(frame.show_in_channel),
+            quoted_message_id=frame.quoted_message_id,
+            mentioned_users=tuple(u.root for u in frame.mentioned_users or ()),
+            attachments=tuple(a.model_dump(mode="json", exclude_none=True) for a in frame.attachments or ()),
         )
         stored = get_writer().submit(request)
         finishing = self._finish_post(frame, stored, self.last_post)
@@ -291,6 +342,8 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             return
         if not posted.duplicate:
             await self.hub.publish(posted.channel.group, to_text(posted.event))
+            if posted.parent_event is not None:  # the parent's new reply_count, right after the reply
+                await self.hub.publish(posted.channel.group, to_text(posted.parent_event))
         if frame.request_id is not None:
             self._send(
                 frames.MessageSent(
@@ -321,6 +374,79 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             event.request_id = frame.request_id
             self._send(event)
 
+    async def on_message_update(self, frame: frames.MessageUpdate) -> None:
+        outcome = await database_sync_to_async(services.update_message)(self._actor, frame.message)
+        await self._answer(outcome, frame.request_id)
+
+    async def on_message_delete(self, frame: frames.MessageDelete) -> None:
+        outcome = await database_sync_to_async(services.delete_message)(
+            self._actor, frame.id, bool(frame.hard)
+        )
+        await self._answer(outcome, frame.request_id)
+
+    async def on_reaction_send(self, frame: frames.ReactionSend) -> None:
+        outcome = await database_sync_to_async(services.send_reaction)(
+            self._actor, frame.message_id, frame.reaction, bool(frame.enforce_unique)
+        )
+        await self._answer(outcome, frame.request_id)
+
+    async def on_reaction_delete(self, frame: frames.ReactionDelete) -> None:
+        outcome = await database_sync_to_async(services.delete_reaction)(
+            self._actor, frame.message_id, frame.reaction_type
+        )
+        await self._answer(outcome, frame.request_id)
+
+    async def on_message_get_replies(self, frame: frames.MessageGetReplies) -> None:
+        replies = await database_sync_to_async(services.get_replies)(
+            self._actor, frame.parent_id, frame.limit, frame.id_lt, frame.id_gt
+        )
+        replies.request_id = frame.request_id
+        self._send(replies)
+
+    async def on_message_pin(self, frame: frames.MessagePin) -> None:
+        outcome = await database_sync_to_async(services.pin_message)(
+            self._actor, frame.id, frame.pinned, frame.pin_expires
+        )
+        await self._answer(outcome, frame.request_id)
+
+    async def on_message_flag(self, frame: frames.MessageFlag) -> None:
+        await database_sync_to_async(services.flag_message)(self._actor, frame.id, frame.reason)
+        self._reply_ok(frame.request_id)
+
+    async def on_user_mute(self, frame: frames.UserMute) -> None:
+        outcome = await database_sync_to_async(services.mute_user)(
+            self._actor, frame.target_id, frame.timeout
+        )
+        await self._answer(outcome, frame.request_id)
+
+    async def on_user_unmute(self, frame: frames.UserUnmute) -> None:
+        outcome = await database_sync_to_async(services.unmute_user)(self._actor, frame.target_id)
+        await self._answer(outcome, frame.request_id)
+
+    async def on_user_ban(self, frame: frames.UserBan) -> None:
+        outcome = await database_sync_to_async(services.ban_user)(
+            self._actor, frame.target_id, frame.cid, frame.timeout, frame.reason
+        )
+        await self._answer(outcome, frame.request_id)
+
+    async def on_user_unban(self, frame: frames.UserUnban) -> None:
+        outcome = await database_sync_to_async(services.unban_user)(self._actor, frame.target_id, frame.cid)
+        await self._answer(outcome, frame.request_id)
+
+    async def _answer(self, outcome: Outcome, request_id: str | None) -> None:
+        """Delivers a mutation's event: to everyone else once (when it changed anything), to the
+        requester once with its request_id and its own_reactions, then what follows it."""
+        if outcome.changed:
+            await self.hub.publish(outcome.group, to_text(outcome.event), exclude=self.connection_id)
+        mine: dict[str, Any] = {"request_id": request_id}
+        message = getattr(outcome.event, "message", None)
+        if outcome.own_reactions is not None and message is not None:
+            mine["message"] = message.model_copy(update={"own_reactions": outcome.own_reactions})
+        self._send(outcome.event.model_copy(update=mine))
+        if outcome.changed:
+            for event in outcome.after:
+                await self.hub.publish(outcome.group, to_text(event))
+
     handlers: dict[str, Callable[[ChatConsumer, Any], Awaitable[None]]] = {
         "health.check": on_health_check,
         "channel.watch": on_channel_watch,
@@ -329,6 +455,17 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         "typing.start": on_typing,
         "typing.stop": on_typing,
         "message.read": on_message_read,
+        "message.update": on_message_update,
+        "message.delete": on_message_delete,
+        "reaction.send": on_reaction_send,
+        "reaction.delete": on_reaction_delete,
+        "message.get_replies": on_message_get_replies,
+        "message.pin": on_message_pin,
+        "message.flag": on_message_flag,
+        "user.mute": on_user_mute,
+        "user.unmute": on_user_unmute,
+        "user.ban": on_user_ban,
+        "user.unban": on_user_unban,
     }
 
     def _reply_ok(self, request_id: str | None) -> None:
@@ -361,6 +498,13 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         await self.hub.publish(ref.group, to_text(event), exclude=self.connection_id)
 
 
+def _close_reason(reason: str) -> str:
+    """A close reason fits in 123 bytes of UTF-8."""
+    return reason.encode()[:123].decode(errors="ignore")
+
+
 def _sign_in(actor: Actor) -> frames.OwnUser:
-    services.sign_in(actor)
+    user = services.sign_in(actor)
+    if user.deactivated_at is not None:
+        raise UserDeactivated(f"user {actor.id!r} is deactivated")
     return services.own_user(actor)

@@ -6,12 +6,17 @@ from chat.frames import ErrorCode
 
 __all__ = [
     "ChatError",
+    "FeatureDisabled",
     "IdConflict",
     "InvalidFrame",
+    "InvalidParent",
+    "InvalidQuote",
     "NotAllowed",
     "NotFound",
+    "TokenExpired",
     "TokenRefused",
     "UnknownChannelType",
+    "UserDeactivated",
 ]
 
 
@@ -40,15 +45,33 @@ class UnknownChannelType(ChatError):
 
 
 class NotAllowed(ChatError):
-    """Raised when the user may not act on the channel (not a member of a members-only channel)."""
+    """Raised when the user lacks the capability: not a member, not a moderator, or banned."""
 
     code = ErrorCode.not_allowed
 
 
 class NotFound(ChatError):
-    """Raised when a referenced message does not exist in the channel."""
+    """Raised when a referenced message, reaction or user does not exist."""
 
     code = ErrorCode.not_found
+
+
+class InvalidParent(ChatError):
+    """Raised when a reply's parent is itself a reply, or is in another channel."""
+
+    code = ErrorCode.invalid_parent
+
+
+class InvalidQuote(ChatError):
+    """Raised when a quoted message is in another channel."""
+
+    code = ErrorCode.invalid_quote
+
+
+class FeatureDisabled(ChatError):
+    """Raised when the channel type's config turns the feature off (reactions, replies, quotes, ...)."""
+
+    code = ErrorCode.feature_disabled
 
 
 class IdConflict(ChatError):
@@ -59,3 +82,11 @@ class IdConflict(ChatError):
 
 class TokenRefused(Exception):
     """Raised when a connect token is missing, malformed, expired, wrongly signed or for another audience."""
+
+
+class TokenExpired(TokenRefused):
+    """Raised when a token was valid but its `exp` has passed: a fresh token will do."""
+
+
+class UserDeactivated(TokenRefused):
+    """Raised when a token signs in a user an operator has deactivated."""

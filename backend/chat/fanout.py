@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import time
 import weakref
 from collections.abc import Awaitable, Callable
@@ -19,6 +18,8 @@ from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from redis.exceptions import RedisError
+
+from chat.cluster import COUNT_LIVE, new_process_id
 
 __all__ = ["REDIS_TIMEOUT", "Hub", "LocalHub", "RedisHub", "RedisUnavailable", "Subscriber", "get_hub"]
 
@@ -36,6 +37,10 @@ RESYNC_GROUP = "chat.resync"  # every process listens here for "catch your watch
 # Given fan-out groups and a wall-clock time, the serialised events that rebuild what changed in
 # those groups since then, per group and in order (chat.catch_up.missed_events).
 CatchUp = Callable[[list[str], float], Awaitable[dict[str, list[str]]]]
+
+
+def _ttl_ms() -> int:
+    return max(1, int(settings.JATTE_REDIS_TTL * 1000))
 
 
 class RedisUnavailable(Exception):
@@ -118,16 +123,19 @@ class RedisHub(LocalHub):
     (`catch_up`), because pub/sub dropped whatever was published in the gap. Clients merge by id.
     """
 
-    def __init__(self, url: str, catch_up: CatchUp | None = None) -> None:
+    def __init__(self, url: str, catch_up: CatchUp | None = None, prefix: str | None = None) -> None:
         super().__init__()
         from channels_redis.pubsub import RedisPubSubChannelLayer
         from redis import asyncio as aioredis
 
-        self._layer = RedisPubSubChannelLayer(hosts=[url], prefix="jatte")
+        self._prefix = settings.JATTE_REDIS_PREFIX if prefix is None else prefix
+        self._layer = RedisPubSubChannelLayer(hosts=[url], prefix=self._prefix)
         self._redis = aioredis.from_url(  # type: ignore[no-untyped-call]  # redis-py leaves from_url untyped
             url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT
         )
-        self._process = f"{os.getpid()}.{id(self):x}"
+        self._process = new_process_id()
+        self._alive = f"{self._prefix}:alive:{self._process}"
+        self._count_live = self._redis.register_script(COUNT_LIVE)
         self._channel: str | None = None
         self._reader: asyncio.Task[None] | None = None
         self._ready = asyncio.Lock()
@@ -164,6 +172,7 @@ class RedisHub(LocalHub):
             await asyncio.sleep(WATCHDOG_INTERVAL)
             try:
                 info: dict[str, Any] = await self._bounded(self._redis.info("server"))
+                await self._bounded(self._redis.set(self._alive, 1, px=_ttl_ms()))
             except RedisUnavailable:
                 continue
             run_id = str(info.get("run_id"))
@@ -183,9 +192,7 @@ class RedisHub(LocalHub):
         inbox = await self._inbox()
         for group in list(self._groups):
             await self._bounded(self._layer.group_add(group, inbox))
-            await self._bounded(
-                self._redis.hset(self._counts(group), self._process, len(self._groups[group]))
-            )
+            await self._store_count(group)
         since = self._down_since - REPLAY_MARGIN
         await self._bounded(self._layer.group_send(RESYNC_GROUP, {"type": "chat.resync", "since": since}))
         self.down = False
@@ -229,7 +236,14 @@ class RedisHub(LocalHub):
                 logger.exception("fan-out: dropping an unreadable message from Redis")
 
     def _counts(self, group: str) -> str:
-        return f"jatte:watchers:{group}"
+        return f"{self._prefix}:watchers:{group}"
+
+    async def _store_count(self, group: str) -> None:
+        """Files this process's watcher count of the group, and says the process is alive."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.set(self._alive, 1, px=_ttl_ms())
+            pipe.hset(self._counts(group), self._process, len(self._groups[group]))
+            await self._bounded(pipe.execute())
 
     async def join(self, group: str, subscriber: Subscriber) -> int:
         self._watch()
@@ -238,9 +252,7 @@ class RedisHub(LocalHub):
             with contextlib.suppress(RedisUnavailable):
                 if first:
                     await self._bounded(self._layer.group_add(group, await self._inbox()))
-                await self._bounded(
-                    self._redis.hset(self._counts(group), self._process, len(self._groups[group]))
-                )
+                await self._store_count(group)
         return await self.watcher_count(group)
 
     async def leave(self, group: str, subscriber: Subscriber) -> int:
@@ -251,9 +263,7 @@ class RedisHub(LocalHub):
                     await self._bounded(self._layer.group_discard(group, await self._inbox()))
                     await self._bounded(self._redis.hdel(self._counts(group), self._process))
                 elif group in self._groups:
-                    await self._bounded(
-                        self._redis.hset(self._counts(group), self._process, len(self._groups[group]))
-                    )
+                    await self._store_count(group)
         return await self.watcher_count(group)
 
     async def publish(self, group: str, text: str, exclude: str | None = None) -> None:
@@ -273,10 +283,12 @@ class RedisHub(LocalHub):
         if self.down:
             return local
         try:
-            values = await self._bounded(self._redis.hvals(self._counts(group)))
+            total = await self._bounded(
+                self._count_live(keys=[self._counts(group)], args=[f"{self._prefix}:alive:"])
+            )
         except RedisUnavailable:
             return local
-        return sum(int(value) for value in values)
+        return int(total)
 
     async def close(self) -> None:
         """Forgets this process's watchers and closes its Redis connections."""

@@ -35,6 +35,10 @@ class ErrorCode(StrEnum):
     rate_limited = "rate_limited"
     storage_unavailable = "storage_unavailable"
     internal_error = "internal_error"
+    token_expired = "token_expired"
+    invalid_parent = "invalid_parent"
+    invalid_quote = "invalid_quote"
+    feature_disabled = "feature_disabled"
 
 
 class CloseCode(IntEnum):
@@ -43,6 +47,7 @@ class CloseCode(IntEnum):
     MESSAGE_TOO_BIG = 1009
     INTERNAL_ERROR = 1011
     UNAUTHORIZED = 4001
+    TOKEN_EXPIRED = 4002
     FORBIDDEN_ORIGIN = 4003
     TOO_MANY_CONNECTIONS = 4029
 
@@ -64,29 +69,9 @@ class User(BaseModel):
     image: str | None = None
 
 
-class OwnUser(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    id: Annotated[
-        str,
-        Field(
-            description="A user id as the token's `sub` carries it.",
-            max_length=255,
-            min_length=1,
-            title="UserId",
-        ),
-    ]
-    name: str
-    image: str | None = None
-    role: str
-    mutes: Annotated[list[dict[str, Any]], Field(max_length=0)]
-    channel_mutes: Annotated[list[dict[str, Any]], Field(max_length=0)]
-    unread_count: Annotated[int, Field(ge=0)]
-    total_unread_count: Annotated[int, Field(ge=0)]
-    unread_channels: Annotated[int, Field(ge=0)]
-    unread_threads: Annotated[int, Field(ge=0)]
-    devices: Annotated[list[dict[str, Any]], Field(max_length=0)]
+class UserRole(StrEnum):
+    user = "user"
+    admin = "admin"
 
 
 class MessageType(StrEnum):
@@ -96,69 +81,6 @@ class MessageType(StrEnum):
     system = "system"
     error = "error"
     ephemeral = "ephemeral"
-
-
-class Message(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    id: Annotated[
-        str,
-        Field(
-            description="A message id. Client-chosen ids are idempotency keys.",
-            pattern="^[A-Za-z0-9_-]{1,255}$",
-            title="MessageId",
-        ),
-    ]
-    cid: Annotated[
-        str,
-        Field(
-            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
-            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
-            title="Cid",
-        ),
-    ]
-    text: str
-    html: str
-    type: Annotated[MessageType, Field(title="MessageType")]
-    user: User
-    created_at: Annotated[
-        AwareDatetime,
-        Field(
-            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
-            title="Timestamp",
-        ),
-    ]
-    updated_at: Annotated[
-        AwareDatetime,
-        Field(
-            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
-            title="Timestamp",
-        ),
-    ]
-    deleted_at: Annotated[
-        AwareDatetime | None,
-        Field(
-            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
-            title="Timestamp",
-        ),
-    ] = None
-    parent_id: Annotated[
-        str | None,
-        Field(
-            description="A message id. Client-chosen ids are idempotency keys.",
-            pattern="^[A-Za-z0-9_-]{1,255}$",
-            title="MessageId",
-        ),
-    ] = None
-    reply_count: Annotated[int, Field(ge=0)]
-    attachments: Annotated[list[dict[str, Any]], Field(max_length=0)]
-    mentioned_users: Annotated[list[User], Field(max_length=0)]
-    latest_reactions: Annotated[list[dict[str, Any]], Field(max_length=0)]
-    own_reactions: Annotated[list[dict[str, Any]], Field(max_length=0)]
-    reaction_counts: dict[str, int]
-    pinned: bool
-    silent: bool
 
 
 class Channel(BaseModel):
@@ -210,6 +132,7 @@ class MemberRole(StrEnum):
 
 class ChannelRole(StrEnum):
     channel_member = "channel_member"
+    channel_moderator = "channel_moderator"
 
 
 class Member(BaseModel):
@@ -228,6 +151,14 @@ class Member(BaseModel):
     user: User
     role: Annotated[MemberRole, Field(title="MemberRole")]
     channel_role: Annotated[ChannelRole, Field(title="ChannelRole")]
+    banned: bool
+    ban_expires: Annotated[
+        AwareDatetime | None,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ] = None
     created_at: Annotated[
         AwareDatetime,
         Field(
@@ -296,6 +227,189 @@ class MessagePagination(BaseModel):
             title="MessageId",
         ),
     ] = None
+
+
+class AttachmentType(StrEnum):
+    image = "image"
+    file = "file"
+    video = "video"
+    audio = "audio"
+
+
+class Attachment(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Annotated[AttachmentType | None, Field(title="AttachmentType")] = None
+    asset_url: Annotated[str | None, Field(max_length=2048)] = None
+    image_url: Annotated[str | None, Field(max_length=2048)] = None
+    thumb_url: Annotated[str | None, Field(max_length=2048)] = None
+    title: Annotated[str | None, Field(max_length=1024)] = None
+    title_link: Annotated[str | None, Field(max_length=2048)] = None
+    text: Annotated[str | None, Field(max_length=5000)] = None
+    file_size: Annotated[int | None, Field(ge=0)] = None
+    mime_type: Annotated[str | None, Field(max_length=255)] = None
+    original_width: Annotated[int | None, Field(ge=0)] = None
+    original_height: Annotated[int | None, Field(ge=0)] = None
+
+
+class Reaction(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    message_id: Annotated[
+        str,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ]
+    user_id: Annotated[
+        str,
+        Field(
+            description="A user id as the token's `sub` carries it.",
+            max_length=255,
+            min_length=1,
+            title="UserId",
+        ),
+    ]
+    user: User
+    type: Annotated[
+        str,
+        Field(
+            description="A reaction's type, e.g. `like`: 1 to 30 characters.",
+            max_length=30,
+            min_length=1,
+            title="ReactionType",
+        ),
+    ]
+    score: Annotated[int, Field(ge=1)]
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+    updated_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class ReactionGroup(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    count: Annotated[int, Field(ge=0)]
+    sum_scores: Annotated[int, Field(ge=0)]
+    first_reaction_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+    last_reaction_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class Mute(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    user: User
+    target: User
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+    updated_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+    expires: Annotated[
+        AwareDatetime | None,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ] = None
+
+
+class ChannelConfig(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    typing_events: bool
+    read_events: bool
+    connect_events: bool
+    search: bool
+    reactions: bool
+    replies: bool
+    quotes: bool
+    mutes: bool
+    uploads: bool
+    url_enrichment: bool
+    custom_events: bool
+    max_message_length: Annotated[int, Field(ge=1)]
+    automod: str
+    commands: list[dict[str, Any]]
+
+
+class Capability(StrEnum):
+    ban_channel_members = "ban-channel-members"
+    cast_poll_vote = "cast-poll-vote"
+    connect_events = "connect-events"
+    create_attachment = "create-attachment"
+    create_mention = "create-mention"
+    delete_any_message = "delete-any-message"
+    delete_channel = "delete-channel"
+    delete_own_message = "delete-own-message"
+    delivery_events = "delivery-events"
+    flag_message = "flag-message"
+    freeze_channel = "freeze-channel"
+    join_channel = "join-channel"
+    leave_channel = "leave-channel"
+    mute_channel = "mute-channel"
+    notify_channel = "notify-channel"
+    pin_message = "pin-message"
+    query_poll_votes = "query-poll-votes"
+    quote_message = "quote-message"
+    read_events = "read-events"
+    search_messages = "search-messages"
+    send_custom_events = "send-custom-events"
+    send_links = "send-links"
+    send_message = "send-message"
+    send_poll = "send-poll"
+    send_reaction = "send-reaction"
+    send_reply = "send-reply"
+    send_typing_events = "send-typing-events"
+    set_channel_cooldown = "set-channel-cooldown"
+    skip_slow_mode = "skip-slow-mode"
+    slow_mode = "slow-mode"
+    typing_events = "typing-events"
+    update_any_message = "update-any-message"
+    update_channel = "update-channel"
+    update_channel_members = "update-channel-members"
+    update_own_message = "update-own-message"
+    update_thread = "update-thread"
+    upload_file = "upload-file"
 
 
 class ClientHealthCheck(BaseModel):
@@ -412,6 +526,17 @@ class ClientMessageNew(BaseModel):
             title="MessageId",
         ),
     ] = None
+    show_in_channel: bool | None = None
+    quoted_message_id: Annotated[
+        str | None,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ] = None
+    mentioned_users: Annotated[list[UserId] | None, Field(max_length=25)] = None
+    attachments: Annotated[list[Attachment] | None, Field(max_length=30)] = None
 
 
 class ClientTypingStart(BaseModel):
@@ -510,11 +635,44 @@ class ClientMessageRead(BaseModel):
     ] = None
 
 
-class HealthCheckEvent(BaseModel):
+class UpdatedMessage(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    type: Literal["health.check"] = "health.check"
+    id: Annotated[
+        str,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ]
+    text: Annotated[
+        str,
+        Field(
+            description="Message text: 1 to 5,000 characters (Stream's default max_message_length).",
+            max_length=5000,
+            min_length=1,
+            title="MessageText",
+        ),
+    ]
+    attachments: Annotated[list[Attachment] | None, Field(max_length=30)] = None
+    mentioned_users: Annotated[list[UserId] | None, Field(max_length=25)] = None
+    quoted_message_id: Annotated[
+        str | None,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ] = None
+
+
+class MessageUpdate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["message.update"] = "message.update"
     request_id: Annotated[
         str | None,
         Field(
@@ -524,23 +682,187 @@ class HealthCheckEvent(BaseModel):
             title="RequestId",
         ),
     ] = None
-    connection_id: str
-    cid: Literal["*"] = "*"
-    me: OwnUser
-    created_at: Annotated[
-        AwareDatetime,
+    message: Annotated[UpdatedMessage, Field(title="UpdatedMessage")]
+
+
+class MessageDelete(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["message.delete"] = "message.delete"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    id: Annotated[
+        str,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ]
+    hard: bool | None = None
+
+
+class ReactionRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Annotated[
+        str,
+        Field(
+            description="A reaction's type, e.g. `like`: 1 to 30 characters.",
+            max_length=30,
+            min_length=1,
+            title="ReactionType",
+        ),
+    ]
+    score: Annotated[int | None, Field(ge=1, le=2147483647)] = None
+
+
+class ReactionSend(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["reaction.send"] = "reaction.send"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    message_id: Annotated[
+        str,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ]
+    reaction: Annotated[ReactionRequest, Field(title="ReactionRequest")]
+    enforce_unique: bool | None = None
+
+
+class ReactionDelete(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["reaction.delete"] = "reaction.delete"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    message_id: Annotated[
+        str,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ]
+    reaction_type: Annotated[
+        str,
+        Field(
+            description="A reaction's type, e.g. `like`: 1 to 30 characters.",
+            max_length=30,
+            min_length=1,
+            title="ReactionType",
+        ),
+    ]
+
+
+class MessageGetReplies(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["message.get_replies"] = "message.get_replies"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    parent_id: Annotated[
+        str,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ]
+    limit: Annotated[int | None, Field(ge=1, le=300)] = None
+    id_lt: Annotated[
+        str | None,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ] = None
+    id_gt: Annotated[
+        str | None,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ] = None
+
+
+class MessagePin(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["message.pin"] = "message.pin"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    id: Annotated[
+        str,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ]
+    pinned: bool
+    pin_expires: Annotated[
+        AwareDatetime | None,
         Field(
             description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
             title="Timestamp",
         ),
-    ]
+    ] = None
 
 
-class ChannelState(BaseModel):
+class MessageFlag(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    type: Literal["channel.state"] = "channel.state"
+    type: Literal["message.flag"] = "message.flag"
     request_id: Annotated[
         str | None,
         Field(
@@ -550,27 +872,22 @@ class ChannelState(BaseModel):
             title="RequestId",
         ),
     ] = None
-    cid: Annotated[
+    id: Annotated[
         str,
         Field(
-            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
-            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
-            title="Cid",
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
         ),
     ]
-    channel: Channel
-    messages: list[Message]
-    pinned_messages: Annotated[list[Message], Field(max_length=0)]
-    members: list[Member]
-    read: list[Read]
-    watcher_count: Annotated[int, Field(ge=0)]
+    reason: Annotated[str | None, Field(max_length=500)] = None
 
 
-class MessageSent(BaseModel):
+class UserMute(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    type: Literal["message.sent"] = "message.sent"
+    type: Literal["user.mute"] = "user.mute"
     request_id: Annotated[
         str | None,
         Field(
@@ -580,16 +897,125 @@ class MessageSent(BaseModel):
             title="RequestId",
         ),
     ] = None
-    cid: Annotated[
+    target_id: Annotated[
         str,
+        Field(
+            description="A user id as the token's `sub` carries it.",
+            max_length=255,
+            min_length=1,
+            title="UserId",
+        ),
+    ]
+    timeout: Annotated[
+        int | None,
+        Field(
+            description="How long a mute or ban lasts, in minutes (at most 100 years; leave it out for no end).",
+            ge=1,
+            le=52560000,
+            title="TimeoutMinutes",
+        ),
+    ] = None
+
+
+class UserUnmute(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["user.unmute"] = "user.unmute"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    target_id: Annotated[
+        str,
+        Field(
+            description="A user id as the token's `sub` carries it.",
+            max_length=255,
+            min_length=1,
+            title="UserId",
+        ),
+    ]
+
+
+class UserBan(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["user.ban"] = "user.ban"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    target_id: Annotated[
+        str,
+        Field(
+            description="A user id as the token's `sub` carries it.",
+            max_length=255,
+            min_length=1,
+            title="UserId",
+        ),
+    ]
+    cid: Annotated[
+        str | None,
         Field(
             description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
             pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
             title="Cid",
         ),
+    ] = None
+    timeout: Annotated[
+        int | None,
+        Field(
+            description="How long a mute or ban lasts, in minutes (at most 100 years; leave it out for no end).",
+            ge=1,
+            le=52560000,
+            title="TimeoutMinutes",
+        ),
+    ] = None
+    reason: Annotated[str | None, Field(max_length=500)] = None
+
+
+class UserUnban(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["user.unban"] = "user.unban"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    target_id: Annotated[
+        str,
+        Field(
+            description="A user id as the token's `sub` carries it.",
+            max_length=255,
+            min_length=1,
+            title="UserId",
+        ),
     ]
-    message: Message
-    duplicate: bool
+    cid: Annotated[
+        str | None,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ] = None
 
 
 class Ok(BaseModel):
@@ -624,40 +1050,6 @@ class ErrorFrame(BaseModel):
     ] = None
     code: ErrorCode
     message: str
-
-
-class MessageNewEvent(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    type: Literal["message.new"] = "message.new"
-    cid: Annotated[
-        str,
-        Field(
-            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
-            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
-            title="Cid",
-        ),
-    ]
-    channel_type: str
-    channel_id: str
-    message_id: Annotated[
-        str,
-        Field(
-            description="A message id. Client-chosen ids are idempotency keys.",
-            pattern="^[A-Za-z0-9_-]{1,255}$",
-            title="MessageId",
-        ),
-    ]
-    message: Message
-    user: User
-    created_at: Annotated[
-        AwareDatetime,
-        Field(
-            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
-            title="Timestamp",
-        ),
-    ]
 
 
 class TypingStartEvent(BaseModel):
@@ -820,6 +1212,94 @@ class UserWatchingStopEvent(BaseModel):
     ]
 
 
+class UserBannedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["user.banned"] = "user.banned"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    user: User
+    created_by: User | None = None
+    reason: str | None = None
+    expiration: Annotated[
+        AwareDatetime | None,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ] = None
+    shadow: bool
+    cid: Annotated[
+        str | None,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ] = None
+    channel_type: str | None = None
+    channel_id: str | None = None
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class UserUnbannedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["user.unbanned"] = "user.unbanned"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    user: User
+    created_by: User | None = None
+    reason: str | None = None
+    expiration: Annotated[
+        AwareDatetime | None,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ] = None
+    shadow: bool
+    cid: Annotated[
+        str | None,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ] = None
+    channel_type: str | None = None
+    channel_id: str | None = None
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
 class ClientFrame(
     RootModel[
         ClientHealthCheck
@@ -829,6 +1309,17 @@ class ClientFrame(
         | ClientTypingStart
         | ClientTypingStop
         | ClientMessageRead
+        | MessageUpdate
+        | MessageDelete
+        | ReactionSend
+        | ReactionDelete
+        | MessageGetReplies
+        | MessagePin
+        | MessageFlag
+        | UserMute
+        | UserUnmute
+        | UserBan
+        | UserUnban
     ]
 ):
     root: Annotated[
@@ -838,11 +1329,503 @@ class ClientFrame(
         | ClientMessageNew
         | ClientTypingStart
         | ClientTypingStop
-        | ClientMessageRead,
+        | ClientMessageRead
+        | MessageUpdate
+        | MessageDelete
+        | ReactionSend
+        | ReactionDelete
+        | MessageGetReplies
+        | MessagePin
+        | MessageFlag
+        | UserMute
+        | UserUnmute
+        | UserBan
+        | UserUnban,
         Field(
             description="A frame the client sends.",
             discriminator="type",
             title="ClientFrame",
+        ),
+    ]
+
+
+class OwnUser(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[
+        str,
+        Field(
+            description="A user id as the token's `sub` carries it.",
+            max_length=255,
+            min_length=1,
+            title="UserId",
+        ),
+    ]
+    name: str
+    image: str | None = None
+    role: Annotated[UserRole, Field(title="UserRole")]
+    mutes: list[Mute]
+    channel_mutes: Annotated[list[dict[str, Any]], Field(max_length=0)]
+    unread_count: Annotated[int, Field(ge=0)]
+    total_unread_count: Annotated[int, Field(ge=0)]
+    unread_channels: Annotated[int, Field(ge=0)]
+    unread_threads: Annotated[int, Field(ge=0)]
+    devices: Annotated[list[dict[str, Any]], Field(max_length=0)]
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    id: Annotated[
+        str,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ]
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    text: str
+    html: str
+    type: Annotated[MessageType, Field(title="MessageType")]
+    user: User
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+    updated_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+    deleted_at: Annotated[
+        AwareDatetime | None,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ] = None
+    parent_id: Annotated[
+        str | None,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ] = None
+    show_in_channel: bool | None = None
+    reply_count: Annotated[int, Field(ge=0)]
+    deleted_reply_count: Annotated[int | None, Field(ge=0)] = None
+    thread_participants: list[User] | None = None
+    quoted_message_id: Annotated[
+        str | None,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ] = None
+    quoted_message: Annotated[
+        Message | None, Field(description="The quoted message, without its own quote.")
+    ] = None
+    attachments: Annotated[list[Attachment], Field(max_length=30)]
+    mentioned_users: Annotated[list[User], Field(max_length=25)]
+    latest_reactions: list[Reaction]
+    own_reactions: list[Reaction]
+    reaction_counts: dict[str, int]
+    reaction_scores: dict[str, int]
+    reaction_groups: dict[str, ReactionGroup]
+    pinned: bool
+    pinned_at: Annotated[
+        AwareDatetime | None,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ] = None
+    pinned_by: User | None = None
+    pin_expires: Annotated[
+        AwareDatetime | None,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ] = None
+    silent: bool
+
+
+class HealthCheckEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["health.check"] = "health.check"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    connection_id: str
+    cid: Literal["*"] = "*"
+    me: OwnUser
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class ChannelState(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["channel.state"] = "channel.state"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    channel: Channel
+    messages: list[Message]
+    pinned_messages: list[Message]
+    members: list[Member]
+    read: list[Read]
+    watcher_count: Annotated[int, Field(ge=0)]
+    own_capabilities: list[Capability]
+    config: ChannelConfig
+
+
+class MessageSent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["message.sent"] = "message.sent"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    message: Message
+    duplicate: bool
+
+
+class MessageNewEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["message.new"] = "message.new"
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    channel_type: str
+    channel_id: str
+    message_id: Annotated[
+        str,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ]
+    message: Message
+    user: User
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class MessageUpdatedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["message.updated"] = "message.updated"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    channel_type: str
+    channel_id: str
+    message_id: Annotated[
+        str,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ]
+    message: Message
+    user: User
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class MessageDeletedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["message.deleted"] = "message.deleted"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    channel_type: str
+    channel_id: str
+    message_id: Annotated[
+        str,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ]
+    message: Message
+    user: User
+    hard_delete: bool | None = None
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class ReactionNewEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["reaction.new"] = "reaction.new"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    channel_type: str
+    channel_id: str
+    message: Message
+    reaction: Reaction
+    user: User
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class ReactionUpdatedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["reaction.updated"] = "reaction.updated"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    channel_type: str
+    channel_id: str
+    message: Message
+    reaction: Reaction
+    user: User
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class ReactionDeletedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["reaction.deleted"] = "reaction.deleted"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    channel_type: str
+    channel_id: str
+    message: Message
+    reaction: Reaction
+    user: User
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class MessageReplies(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["message.replies"] = "message.replies"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    parent_id: Annotated[
+        str,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ]
+    messages: list[Message]
+
+
+class NotificationMutesUpdatedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["notification.mutes_updated"] = "notification.mutes_updated"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    me: OwnUser
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
         ),
     ]
 
@@ -860,6 +1843,15 @@ class ServerFrame(
         | MessageReadEvent
         | UserWatchingStartEvent
         | UserWatchingStopEvent
+        | MessageUpdatedEvent
+        | MessageDeletedEvent
+        | ReactionNewEvent
+        | ReactionUpdatedEvent
+        | ReactionDeletedEvent
+        | MessageReplies
+        | NotificationMutesUpdatedEvent
+        | UserBannedEvent
+        | UserUnbannedEvent
     ]
 ):
     root: Annotated[
@@ -873,10 +1865,22 @@ class ServerFrame(
         | TypingStopEvent
         | MessageReadEvent
         | UserWatchingStartEvent
-        | UserWatchingStopEvent,
+        | UserWatchingStopEvent
+        | MessageUpdatedEvent
+        | MessageDeletedEvent
+        | ReactionNewEvent
+        | ReactionUpdatedEvent
+        | ReactionDeletedEvent
+        | MessageReplies
+        | NotificationMutesUpdatedEvent
+        | UserBannedEvent
+        | UserUnbannedEvent,
         Field(
             description="A frame the server sends: a reply to a request (carrying its request_id) or a channel event.",
             discriminator="type",
             title="ServerFrame",
         ),
     ]
+
+
+Message.model_rebuild()

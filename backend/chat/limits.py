@@ -1,25 +1,39 @@
 """Limits that keep one client from hurting others: frame rates, sockets per user, the outbound buffer.
 
-Counted per process (one event loop): with several processes behind a load balancer each enforces
-its own figures, so a user's effective allowance is the figure times the processes they reach.
+Without Redis they are counted per process (one event loop). With REDIS_URL, `RedisLimits` counts
+rates and sockets in Redis, one round trip per check, so a user's allowance does not depend on how
+many processes they reach; while Redis is unreachable it counts per process and says so once.
+Transports call the async `check` / `admit` / `release`; the counting itself is in `wait` /
+`open_socket` / `close_socket` (per process) and in the Lua scripts below (across processes).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
 import weakref
 from collections import deque
+from collections.abc import Awaitable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
+from redis.exceptions import RedisError
 
-__all__ = ["OUTBOX_FRAMES", "Limits", "Outbox", "TokenBucket", "get_limits"]
+from chat.cluster import new_process_id
+
+__all__ = ["OUTBOX_FRAMES", "Limits", "Outbox", "RedisLimits", "TokenBucket", "get_limits"]
 
 OUTBOX_FRAMES = 10_000  # frames queued for one socket, whatever their size
 MAX_BUCKETS = 10_000  # buckets kept before the idle (refilled) ones are forgotten
 
 _clock = time.monotonic  # the buckets' clock (tests move it forward)
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -96,19 +110,195 @@ class Limits:
     def sockets_of(self, user_id: str) -> int:
         return len(self._sockets.get(user_id, ()))
 
+    async def check(self, key: str, kind: str) -> float:
+        """`wait`, as the transport calls it."""
+        return self.wait(key, kind)
+
+    async def admit(self, user_id: str, connection_id: str) -> bool:
+        """`open_socket`, as the transport calls it."""
+        return self.open_socket(user_id, connection_id)
+
+    async def release(self, user_id: str, connection_id: str) -> None:
+        """`close_socket`, as the transport calls it."""
+        self.close_socket(user_id, connection_id)
+
+
+# KEYS[1]: a bucket hash. ARGV: capacity, refill rate (tokens a second), the key's lifetime (ms).
+# Takes one token by Redis' own clock; returns the seconds to wait ("0" when granted).
+TAKE_TOKEN = """
+local capacity, rate = tonumber(ARGV[1]), tonumber(ARGV[2])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'stamp')
+local tokens = tonumber(state[1]) or capacity
+local stamp = tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - stamp) * rate)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 elseif rate > 0 then wait = (1 - tokens) / rate else wait = -1 end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'stamp', tostring(now))
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return tostring(wait)
+"""
+
+# KEYS[1]: a user's sockets, a hash {connection id: process id}. ARGV: connection id, process id,
+# the cap, the alive-key prefix, the alive key's lifetime (ms). Counts the sockets of live
+# processes (forgetting the rest) and adds this one unless the cap is reached: 1 added, 0 refused.
+ADMIT_SOCKET = """
+redis.call('SET', ARGV[4] .. ARGV[2], 1, 'PX', ARGV[5])
+local entries = redis.call('HGETALL', KEYS[1])
+local live = 0
+for i = 1, #entries, 2 do
+  if redis.call('EXISTS', ARGV[4] .. entries[i + 1]) == 1 then
+    live = live + 1
+  else
+    redis.call('HDEL', KEYS[1], entries[i])
+  end
+end
+if live >= tonumber(ARGV[3]) then
+  return 0
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+"""
+
+REDIS_LIMITS_TIMEOUT = 0.5  # seconds a limit check may wait on Redis
+REDIS_RETRY_AFTER = 5.0  # seconds of per-process counting after Redis failed, before trying again
+
+
+class RedisLimits(Limits):
+    """The same limits counted in Redis, shared by every process; per process while Redis is away.
+
+    Sockets are also counted here, so falling back loses nothing; a socket closed while Redis was
+    away is removed from Redis on the next call that reaches it.
+    """
+
+    def __init__(
+        self, url: str, per_minute: int, burst: int, max_sockets: int, *, prefix: str | None = None
+    ) -> None:
+        super().__init__(per_minute, burst, max_sockets)
+        from redis import asyncio as aioredis
+
+        self._prefix = settings.JATTE_REDIS_PREFIX if prefix is None else prefix
+        self._redis = aioredis.from_url(  # type: ignore[no-untyped-call]  # redis-py leaves from_url untyped
+            url, socket_connect_timeout=REDIS_LIMITS_TIMEOUT, socket_timeout=REDIS_LIMITS_TIMEOUT
+        )
+        self._take = self._redis.register_script(TAKE_TOKEN)
+        self._admit = self._redis.register_script(ADMIT_SOCKET)
+        self.process = new_process_id()
+        self._alive = f"{self._prefix}:alive:{self.process}"
+        self._local_until = 0.0  # per-process counting until this time (after a Redis failure)
+        self._unreleased: set[tuple[str, str]] = set()
+        self._refresher: asyncio.Task[None] | None = None
+
+    @property
+    def shared(self) -> bool:
+        """Whether checks go to Redis now (False while falling back after a failure)."""
+        return _clock() >= self._local_until
+
+    async def _call(self, call: Awaitable[T]) -> T:
+        try:
+            result = await asyncio.wait_for(call, REDIS_LIMITS_TIMEOUT)
+        except (TimeoutError, OSError, RedisError) as failure:
+            if self.shared:
+                logger.error("limits: Redis unreachable (%r); counting per process for now", failure)
+            self._local_until = _clock() + REDIS_RETRY_AFTER
+            raise _Unreachable from failure
+        if self._unreleased:  # sockets closed while Redis was away: forget them there now
+            with contextlib.suppress(TimeoutError, OSError, RedisError):
+                await asyncio.wait_for(self._flush_unreleased(), REDIS_LIMITS_TIMEOUT)
+        return result
+
+    async def check(self, key: str, kind: str) -> float:
+        if kind == "health.check" or not self.shared:  # heartbeats are counted per socket anyway
+            return self.wait(key, kind)
+        lifetime_ms = max(1000, int(self.burst / max(self.per_minute / 60, 1e-9) * 1000))
+        try:
+            wait = float(
+                await self._call(
+                    self._take(
+                        keys=[f"{self._prefix}:rate:{kind}:{key}"],
+                        args=[self.burst, self.per_minute / 60, lifetime_ms],
+                    )
+                )
+            )
+        except _Unreachable:
+            return self.wait(key, kind)
+        return float("inf") if wait < 0 else wait
+
+    async def admit(self, user_id: str, connection_id: str) -> bool:
+        if not self.shared:
+            return self.open_socket(user_id, connection_id)
+        try:
+            added = await self._call(
+                self._admit(
+                    keys=[self._sockets_key(user_id)],
+                    args=[connection_id, self.process, self.max_sockets, f"{self._prefix}:alive:", _ttl_ms()],
+                )
+            )
+        except _Unreachable:
+            return self.open_socket(user_id, connection_id)
+        if not added:
+            return False
+        self._sockets.setdefault(user_id, set()).add(connection_id)
+        self._keep_alive()
+        return True
+
+    async def release(self, user_id: str, connection_id: str) -> None:
+        self.close_socket(user_id, connection_id)
+        self._unreleased.add((user_id, connection_id))
+        if self.shared:
+            with contextlib.suppress(_Unreachable):
+                await self._call(self._flush_unreleased())
+
+    async def _flush_unreleased(self) -> None:
+        pending, self._unreleased = self._unreleased, set()
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for user_id, connection_id in pending:
+                pipe.hdel(self._sockets_key(user_id), connection_id)
+            try:
+                await pipe.execute()
+            except BaseException:
+                self._unreleased |= pending
+                raise
+
+    def _sockets_key(self, user_id: str) -> str:
+        return f"{self._prefix}:sockets:{user_id}"
+
+    def _keep_alive(self) -> None:
+        if self._refresher is None or self._refresher.done():
+            self._refresher = asyncio.create_task(self._refresh())
+
+    async def _refresh(self) -> None:
+        """Says this process is alive while it holds sockets, so they keep counting."""
+        while self._sockets:
+            await asyncio.sleep(settings.JATTE_REDIS_TTL / 3)
+            with contextlib.suppress(_Unreachable):
+                await self._call(self._redis.set(self._alive, 1, px=_ttl_ms()))
+
+
+class _Unreachable(Exception):
+    """Raised inside RedisLimits when a Redis call failed; the caller counts per process instead."""
+
+
+def _ttl_ms() -> int:
+    return max(1, int(settings.JATTE_REDIS_TTL * 1000))
+
 
 _limits: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Limits] = weakref.WeakKeyDictionary()
 
 
 def get_limits() -> Limits:
-    """The limits of the running event loop (one per process in production), from settings."""
+    """The limits of the running event loop, from settings: shared through Redis when REDIS_URL is set."""
     loop = asyncio.get_running_loop()
     limits = _limits.get(loop)
     if limits is None:
-        limits = _limits[loop] = Limits(
-            per_minute=settings.JATTE_RATE_LIMIT_PER_MINUTE,
-            burst=settings.JATTE_RATE_LIMIT_BURST,
-            max_sockets=settings.JATTE_MAX_SOCKETS_PER_USER,
+        figures = (
+            settings.JATTE_RATE_LIMIT_PER_MINUTE,
+            settings.JATTE_RATE_LIMIT_BURST,
+            settings.JATTE_MAX_SOCKETS_PER_USER,
+        )
+        limits = _limits[loop] = (
+            RedisLimits(settings.REDIS_URL, *figures) if settings.REDIS_URL else Limits(*figures)
         )
     return limits
 

@@ -23,6 +23,17 @@ ClientFrameModel = (
     | frames.ClientTypingStart
     | frames.ClientTypingStop
     | frames.ClientMessageRead
+    | frames.MessageUpdate
+    | frames.MessageDelete
+    | frames.ReactionSend
+    | frames.ReactionDelete
+    | frames.MessageGetReplies
+    | frames.MessagePin
+    | frames.MessageFlag
+    | frames.UserMute
+    | frames.UserUnmute
+    | frames.UserBan
+    | frames.UserUnban
 )
 
 
@@ -54,6 +65,9 @@ def _refusal(exc: ValidationError) -> InvalidFrame:
             "cid must be `type:id` with type [A-Za-z0-9_-] and id [A-Za-z0-9!_-], at most 64 characters each",
             ErrorCode.invalid_cid,
         )
+    if loc and loc[0] in {"reaction.send", "reaction.delete"} and field in {"type", "reaction_type"}:
+        if kind == "string_too_long":
+            return InvalidFrame("reaction type is over 30 characters", ErrorCode.invalid_frame)
     if field == "text" and kind == "string_too_short":
         return InvalidFrame("message text is empty", ErrorCode.empty_text)
     if field == "text" and kind == "string_too_long":

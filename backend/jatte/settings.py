@@ -82,6 +82,10 @@ SUPABASE_JWT_SECRET = os.environ.get("SUPABASE_JWT_SECRET", "" if SUPABASE_JWKS_
 # Set: tokens must carry `iss` = <SUPABASE_URL>/auth/v1 (what Supabase writes).
 SUPABASE_URL = os.environ.get("SUPABASE_URL", "").strip().rstrip("/")
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Every Redis key and pub/sub channel starts with this, so deployments sharing one Redis stay apart.
+JATTE_REDIS_PREFIX = os.environ.get("JATTE_REDIS_PREFIX", "jatte")
+# Seconds a process's share of watcher counts and socket caps outlives it in Redis after a crash.
+JATTE_REDIS_TTL = float(os.environ.get("JATTE_REDIS_TTL", "15"))
 
 # Browsers may open the socket only from these origins (Channels' OriginValidator syntax: a bare host
 # matches it on any scheme and port, `https://chat.example.com` only that origin, `*` any). The
@@ -89,11 +93,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # Clients that send no Origin header (servers, native apps, scripts) are not browsers and pass.
 ALLOWED_ORIGINS = _list("ALLOWED_ORIGINS", "localhost,127.0.0.1,[::1]")
 
-# Limits (SECURITY.md). Rates are per user and frame type, per process, as token buckets: Stream's
-# 60 requests a minute per user per endpoint, with a burst of as many at once.
+# Limits (SECURITY.md). Rates are per user and frame type, as token buckets: Stream's 60 requests a
+# minute per user per endpoint, with a burst of as many at once. With REDIS_URL they are counted in
+# Redis, across processes; without it (or while Redis is unreachable), in each process.
 JATTE_RATE_LIMIT_PER_MINUTE = int(os.environ.get("JATTE_RATE_LIMIT_PER_MINUTE", "60"))
 JATTE_RATE_LIMIT_BURST = int(os.environ.get("JATTE_RATE_LIMIT_BURST", "60"))
-# Sockets one user may hold open in one process (Stream's production figure is 50 per user).
+# Sockets one user may hold open (Stream's production figure is 50 per user); across processes with Redis.
 JATTE_MAX_SOCKETS_PER_USER = int(os.environ.get("JATTE_MAX_SOCKETS_PER_USER", "50"))
 # Bytes waiting for one socket (in the consumer, and in daphne's transport) before it is dropped as
 # too slow; above the largest frame the server sends (a 300-message channel.state).

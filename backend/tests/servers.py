@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
+from typing import Self
+
+from jatte.processes import ChildServer, free_port, healthy
 
 __all__ = ["BACKEND_DIR", "BackendProcess", "free_port"]
 
@@ -17,28 +16,26 @@ BACKEND_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-class BackendProcess:
+class BackendProcess(ChildServer):
     """`manage.py migrate` then `python -m jatte.serve` (daphne or uvicorn) on 127.0.0.1."""
 
     def __init__(
         self, env: dict[str, str], log: Path, server: str = "daphne", port: int | None = None
     ) -> None:
+        super().__init__("backend", port or free_port(), log)
         self.env = {**os.environ, **env}
-        self.log = log
         self.server = server
-        self.port = port or free_port()
-        self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/ws/chat/"
+
+    def command(self) -> tuple[list[str], Path, dict[str, str]]:
+        argv = [str(BIN / "python"), "-m", "jatte.serve", "--server", self.server, "--port", str(self.port)]
+        return argv, BACKEND_DIR, self.env
+
+    def ready(self) -> bool:
+        return healthy(f"http://127.0.0.1:{self.port}/healthz")
 
     def migrate(self) -> None:
         subprocess.run(
@@ -48,47 +45,6 @@ class BackendProcess:
             check=True,
         )
 
-    def start(self) -> BackendProcess:
+    def start(self, timeout: float = 30) -> Self:
         self.migrate()
-        command = [
-            str(BIN / "python"),
-            "-m",
-            "jatte.serve",
-            "--server",
-            self.server,
-            "--port",
-            str(self.port),
-        ]
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                command, cwd=BACKEND_DIR, env=self.env, stdout=out, stderr=subprocess.STDOUT
-            )
-        self._wait_ready()
-        return self
-
-    def _wait_ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"backend exited with {self.process.returncode}; log:\n{self.log.read_text()}"
-                )
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1) as reply:
-                    if reply.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"backend not ready after {timeout}s; log:\n{self.log.read_text()}")
-
-    def stop(self, kill: bool = False) -> None:
-        if self.process is None:
-            return
-        self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
+        return super().start(timeout)

@@ -60,7 +60,6 @@ def _token(user_id: str, name: str | None = None, **claims: object) -> str:
     [
         (None, "no token"),
         ("garbage", "malformed"),
-        (_token("alice", exp=int(time.time()) - 5), "expired"),
         (_token("alice", aud="anon"), "audience"),
         (
             jwt.encode(
@@ -69,7 +68,7 @@ def _token(user_id: str, name: str | None = None, **claims: object) -> str:
             "signature",
         ),
     ],
-    ids=["missing", "malformed", "expired", "wrong-audience", "forged"],
+    ids=["missing", "malformed", "wrong-audience", "forged"],
 )
 async def test_connect_refused_token_closes_4001_before_any_frame(
     transactional_db: None, token: str | None, reason: str
@@ -78,6 +77,20 @@ async def test_connect_refused_token_closes_4001_before_any_frame(
     assert output["type"] == "websocket.close"
     assert output["code"] == CloseCode.UNAUTHORIZED
     assert reason in str(output["reason"])
+
+
+async def test_connect_expired_token_closes_4002_after_a_token_expired_error(transactional_db: None) -> None:
+    """An expired token is not a forged one: 4002 tells the client a fresh token will do."""
+    communicator = WebsocketCommunicator(
+        application, f"/ws/chat/?token={_token('alice', exp=int(time.time()) - 5)}"
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    error = json.loads(await communicator.receive_from())
+    assert error["type"] == "error" and error["code"] == "token_expired"
+    output = await communicator.receive_output()
+    assert output["type"] == "websocket.close" and output["code"] == CloseCode.TOKEN_EXPIRED
+    await communicator.wait()
 
 
 # Health checks and request ids

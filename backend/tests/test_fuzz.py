@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import logging
 import re
@@ -30,7 +31,7 @@ import pytest
 from channels.testing import WebsocketCommunicator
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 
 from chat.auth import mint_token
 from chat.frames import CloseCode
@@ -54,6 +55,19 @@ def _ecma_patterns(node: Any) -> Any:
     return node
 
 
+# jsonschema checks `date-time` only with rfc3339-validator installed; without it any string passes,
+# and a broken client Timestamp (message.pin's pin_expires) would count as valid. RFC 3339 here.
+FORMATS = FormatChecker()
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})\Z")
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True  # the type keyword says what else is wrong
+    return bool(RFC3339.match(value)) and dt.datetime.fromisoformat(value.upper()) is not None
+
+
 class FrameValidator:
     """Validates against a `oneOf` union of frames told apart by their `type` const.
 
@@ -68,7 +82,7 @@ class FrameValidator:
             kind = defs[name]["properties"]["type"]["const"]
             assert kind not in self.by_type, f"{union}: two frames of type {kind!r}"
             self.by_type[kind] = Draft202012Validator(
-                {"$defs": defs, "$ref": f"#/$defs/{name}"}, format_checker=Draft202012Validator.FORMAT_CHECKER
+                {"$defs": defs, "$ref": f"#/$defs/{name}"}, format_checker=FORMATS
             )
 
     def errors(self, frame: Any) -> list[str]:
@@ -118,6 +132,11 @@ def _biased(name: str, node: dict[str, Any]) -> st.SearchStrategy[Any] | None:
         return st.sampled_from(["m1", "m2", "m3", "good-0"]) | _plain(node)
     if name == "UserId":
         return st.sampled_from(["fuzzer", "bob", "carol"]) | _plain(node)
+    if name == "Timestamp":
+        # Without rfc3339-validator the format checker passes any string as a date-time, so only
+        # real ones are drawn (message.pin's pin_expires is a client Timestamp).
+        moments = st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2100, 1, 1), timezones=st.just(dt.UTC))
+        return moments.map(lambda moment: moment.isoformat().replace("+00:00", "Z"))
     return None
 
 
@@ -403,6 +422,8 @@ class Fuzz:
             )
             self.tally.oversize += 1
             await self.fresh_fuzzer()
+            if self.tally.thrown % GOOD_EVERY == 0:  # the exchange is due on an oversize throw too
+                await self.exchange()
             return
         # The probe: answered means the socket is still usable, and everything before it is this frame's.
         probe, replies = await self.fuzzer.request({"type": "health.check"})

@@ -357,3 +357,26 @@ async def test_slow_reader_is_cut_off_instead_of_buffered(flood_backend: Backend
     await alice.send(json.dumps({"type": "health.check", "request_id": "still"}))
     assert (await _until(alice, "health.check"))["request_id"] == "still"
     await alice.close()
+
+
+# Shared through Redis (the cross-process behaviour is in test_cluster.py)
+
+
+async def test_redis_limits_fall_back_to_per_process_counting_and_log_it_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """With Redis unreachable every frame is still counted, here, and the outage is logged once."""
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    shared = limits.RedisLimits(f"redis://127.0.0.1:{port}/0", per_minute=60, burst=3, max_sockets=2)
+    with caplog.at_level("ERROR", logger="chat.limits"):
+        waits = [await shared.check("alice", "message.new") for _ in range(4)]
+        assert await shared.admit("alice", "s1") and await shared.admit("alice", "s2")
+        assert not await shared.admit("alice", "s3")  # the cap, counted in this process
+        await shared.release("alice", "s1")
+        assert await shared.admit("alice", "s3")
+    assert waits[:3] == [0.0, 0.0, 0.0] and waits[3] > 0  # the burst of 3, then refused
+    assert not shared.shared
+    outages = [r for r in caplog.records if "Redis unreachable" in r.getMessage()]
+    assert len(outages) == 1, [r.getMessage() for r in caplog.records]

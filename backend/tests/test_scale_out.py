@@ -12,19 +12,15 @@ import json
 import os
 import random
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import psycopg
 import pytest
 import redis
-import websockets
-from websockets.asyncio.client import ClientConnection
-
-from chat.auth import mint_token
 
 from .conftest import require_service
+from .peers import Peer, connect_peer, until, watch
 from .servers import BackendProcess
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -106,75 +102,6 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         client.close()
 
 
-@dataclass
-class Peer:
-    """A user's socket on one process, recording every frame it receives."""
-
-    user: str
-    socket: ClientConnection
-    frames: list[dict[str, Any]] = field(default_factory=list)
-    reader: asyncio.Task[None] | None = None
-
-    async def _read(self) -> None:
-        async for text in self.socket:
-            self.frames.append(json.loads(text))
-
-    def start(self) -> Peer:
-        self.reader = asyncio.create_task(self._read())
-        return self
-
-    async def close(self) -> None:
-        if self.reader is not None:
-            self.reader.cancel()
-        await self.socket.close()
-
-    def of_type(self, kind: str) -> list[dict[str, Any]]:
-        return [frame for frame in self.frames if frame["type"] == kind]
-
-    def texts_from(self, sender: str, cid: str) -> list[str]:
-        return [
-            frame["message"]["text"]
-            for frame in self.of_type("message.new")
-            if frame["cid"] == cid and frame["user"]["id"] == sender
-        ]
-
-    async def answer(self, request_id: str) -> dict[str, Any]:
-        """The frame answering `request_id` (waits for it)."""
-        for _ in range(200):
-            for frame in self.frames:
-                if frame.get("request_id") == request_id:
-                    return frame
-            await asyncio.sleep(0.025)
-        raise AssertionError(f"{self.user}: no answer to {request_id!r}; got {self.frames[-3:]}")
-
-
-async def _connect(backend: BackendProcess, user: str) -> Peer:
-    socket = await websockets.connect(
-        f"{backend.ws_url}?token={mint_token(user, user.title())}", max_size=None
-    )
-    hello = json.loads(await socket.recv())
-    assert hello["type"] == "health.check" and hello["me"]["id"] == user, hello
-    return Peer(user, socket).start()
-
-
-async def _watch(peer: Peer, cid: str, **extra: Any) -> dict[str, Any]:
-    request_id = f"watch-{uuid.uuid4().hex[:6]}"
-    await peer.socket.send(
-        json.dumps({"type": "channel.watch", "cid": cid, "request_id": request_id, **extra})
-    )
-    state = await peer.answer(request_id)
-    assert state["type"] == "channel.state", state
-    return state
-
-
-async def _until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
 async def _post(peer: Peer, cid: str, texts: list[str]) -> None:
     """Sends every message at once, without waiting for answers (each carries a request_id)."""
     for n, text in enumerate(texts):
@@ -184,23 +111,23 @@ async def _post(peer: Peer, cid: str, texts: list[str]) -> None:
 
 async def test_users_on_two_processes_chat_as_on_one_server(cluster: Cluster) -> None:
     cid = f"messaging:scale-{uuid.uuid4().hex[:8]}"
-    alice = await _connect(cluster.a, "alice")
-    bob = await _connect(cluster.b, "bob")
-    carol = await _connect(cluster.a, "carol")
-    dave = await _connect(cluster.b, "dave")
+    alice = await connect_peer(cluster.a, "alice")
+    bob = await connect_peer(cluster.b, "bob")
+    carol = await connect_peer(cluster.a, "carol")
+    dave = await connect_peer(cluster.b, "dave")
     peers = [alice, bob, carol, dave]
     try:
-        await _watch(alice, cid, data={"members": ["bob", "carol", "dave"]})
-        await _watch(bob, cid)
-        await _watch(carol, cid)
-        state = await _watch(dave, cid)
+        await watch(alice, cid, data={"members": ["bob", "carol", "dave"]})
+        await watch(bob, cid)
+        await watch(carol, cid)
+        state = await watch(dave, cid)
         assert state["watcher_count"] == 4  # counted across both processes
         sent = {
             "alice": [f"from A #{n}" for n in range(25)],
             "bob": [f"from B #{n}" for n in range(25)],
         }
         await asyncio.gather(_post(alice, cid, sent["alice"]), _post(bob, cid, sent["bob"]))
-        await _until(
+        await until(
             lambda: all(len(p.texts_from(s, cid)) >= 25 for p in peers for s in sent),
             DELIVERY_TIMEOUT,
             "every watcher to get all 50 messages",
@@ -214,13 +141,13 @@ async def test_users_on_two_processes_chat_as_on_one_server(cluster: Cluster) ->
             assert {f["message"]["id"] for f in peer.of_type("message.new") if f["cid"] == cid} == ids
         assert cluster.stored(cid) == (50, 50)
 
-        erin = await _connect(cluster.b, "erin")  # not a member: B refuses her as A would
+        erin = await connect_peer(cluster.b, "erin")  # not a member: B refuses her as A would
         peers.append(erin)
         await erin.socket.send(json.dumps({"type": "channel.watch", "cid": cid, "request_id": "w"}))
         assert (await erin.answer("w"))["code"] == "not_allowed"
-        late = await _connect(cluster.b, "carol")  # carol again, now on B: the history is shared
+        late = await connect_peer(cluster.b, "carol")  # carol again, now on B: the history is shared
         peers.append(late)
-        history = await _watch(late, cid, messages={"limit": 50})
+        history = await watch(late, cid, messages={"limit": 50})
         assert {m["id"] for m in history["messages"]} == ids
         for sender, texts in sent.items():  # stored in each sender's order
             assert [m["text"] for m in history["messages"] if m["user"]["id"] == sender] == texts
@@ -231,24 +158,24 @@ async def test_users_on_two_processes_chat_as_on_one_server(cluster: Cluster) ->
 async def test_a_burst_across_two_processes_drops_no_delivery(cluster: Cluster) -> None:
     cid = f"livestream:burst-{uuid.uuid4().hex[:8]}"
     per_sender = 300
-    watchers = [await _connect(cluster.a if n % 2 else cluster.b, f"watcher{n}") for n in range(10)]
+    watchers = [await connect_peer(cluster.a if n % 2 else cluster.b, f"watcher{n}") for n in range(10)]
     senders = [
-        await _connect(backend, user)
+        await connect_peer(backend, user)
         for backend, user in ((cluster.a, "sender0"), (cluster.a, "sender1"), (cluster.b, "sender2"))
     ]
     peers = [*watchers, *senders]
     try:
         for watcher in watchers:
-            await _watch(watcher, cid)
+            await watch(watcher, cid)
         texts = {s.user: [f"{s.user} burst #{n}" for n in range(per_sender)] for s in senders}
         await asyncio.gather(*(_post(s, cid, texts[s.user]) for s in senders))
         total = per_sender * len(senders)
-        await _until(
+        await until(
             lambda: all(len(w.of_type("message.new")) >= total for w in watchers),
             DELIVERY_TIMEOUT,
             f"every watcher to get all {total} messages",
         )
-        await _until(
+        await until(
             lambda: all(
                 len(s.of_type("message.sent")) + len(s.of_type("error")) >= per_sender for s in senders
             ),

@@ -9,14 +9,17 @@
 /** The backend's HTTP origin, e.g. `http://localhost:8000`. */
 export function backendApiUrl(): string {
   const configured = process.env.NEXT_PUBLIC_JATTE_API_URL;
-  return (configured || `${window.location.protocol}//${window.location.hostname}:8000`).replace(/\/+$/, "");
+  return (configured || `${window.location.protocol}//${window.location.hostname}:8000`).replace(
+    /\/+$/,
+    '',
+  );
 }
 
 /** The chat socket's URL, without the token query string. */
 export function backendWsUrl(): string {
   const configured = process.env.NEXT_PUBLIC_JATTE_WS_URL;
   if (configured) return configured;
-  return `${backendApiUrl().replace(/^http/, "ws")}/ws/chat/`;
+  return `${backendApiUrl().replace(/^http/, 'ws')}/ws/chat/`;
 }
 
 /** What the development-only token endpoint answers. */
@@ -31,12 +34,16 @@ export async function fetchDevToken(userId: string, name: string): Promise<DevTo
   const url = `${backendApiUrl()}/api/dev/token?${query}`;
   let response: Response;
   try {
-    response = await fetch(url, { cache: "no-store" });
+    response = await fetch(url, { cache: 'no-store' });
   } catch (error) {
-    throw new Error(`Cannot reach the backend at ${url}: ${(error as Error).message}. Is \`tools/dev backend\` running?`);
+    throw new Error(
+      `Cannot reach the backend at ${url}: ${(error as Error).message}. Is \`tools/dev backend\` running?`,
+    );
   }
   if (!response.ok) {
-    throw new Error(`The backend refused a demo token (${response.status} from ${url}); it serves them only with DJANGO_DEBUG=1.`);
+    throw new Error(
+      `The backend refused a demo token (${response.status} from ${url}); it serves them only with DJANGO_DEBUG=1.`,
+    );
   }
   return (await response.json()) as DevToken;
 }

@@ -18,9 +18,9 @@
  * the Stream branch is checked against Stream's own declarations. `frontend/tests` proves lock 1+2
  * on the built output, and that a Stream build does contain the SDK.
  */
-import { type LocalChannel, LocalChatClient } from "@jatte/chat-shim";
+import { type LocalChannel, LocalChatClient } from '@jatte/chat-shim';
 
-import { backendWsUrl } from "./backend";
+import { backendWsUrl } from './backend';
 
 /** The client the UI codes against: the shim's subset of StreamChat, with the SDK's method names. */
 export type ChatClient = LocalChatClient;
@@ -28,14 +28,16 @@ export type ChatClient = LocalChatClient;
 export type ChatChannel = LocalChannel;
 
 /** Which backend this build talks to, fixed at build time. */
-export const CHAT_BACKEND: "stream" | "jatte" = process.env.NEXT_PUBLIC_STREAM_KEY ? "stream" : "jatte";
+export const CHAT_BACKEND: 'stream' | 'jatte' = process.env.NEXT_PUBLIC_STREAM_KEY
+  ? 'stream'
+  : 'jatte';
 
 let local: LocalChatClient | undefined;
 
 /** The page's one chat client (a singleton in both modes, as `StreamChat.getInstance` is). */
 export async function getStreamClient(): Promise<ChatClient> {
   if (process.env.NEXT_PUBLIC_STREAM_KEY) {
-    const { StreamChat } = await import("stream-chat");
+    const { StreamChat } = await import('stream-chat');
     // The UI uses only calls the shim offers, and the shim's signatures are checked against these
     // same SDK declarations (libs/chat-shim), so the real client can stand in for the shim's type.
     return StreamChat.getInstance(process.env.NEXT_PUBLIC_STREAM_KEY) as unknown as ChatClient;

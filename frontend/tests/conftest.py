@@ -16,10 +16,11 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Protocol
+from urllib.parse import quote, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, WebSocket, expect, sync_playwright
@@ -215,6 +216,33 @@ class Backend:
             stop_process(self.process)
             self.process = None
 
+    def manage(self, *args: str) -> str:
+        """Runs a `manage.py` command on this backend's database (as an operator would); its output."""
+        result = subprocess.run(
+            [str(VENV_BIN / "python"), "manage.py", *args],
+            cwd=REPO / "backend",
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"manage.py {args[0]} failed with {result.returncode}:\n{result.stderr}")
+        return result.stdout
+
+    def make_moderator(self, cid: str, user_id: str) -> None:
+        """Makes `user_id` a channel_moderator of `cid`, as an operator does in the Django admin."""
+        code = (
+            "from chat.models import Member; "
+            f"n = Member.objects.filter(channel__cid={cid!r}, user_id={user_id!r})"
+            ".update(channel_role=Member.ChannelRole.MODERATOR); "
+            "print(n)"
+        )
+        # The last line: Django's shell may first say what it imported on its own.
+        updated = self.manage("shell", "-c", code).strip().splitlines()[-1]
+        assert updated == "1", f"{user_id} is not a member of {cid} (updated {updated!r} rows)"
+
 
 @pytest.fixture(scope="session")
 def logs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -280,21 +308,59 @@ class DemoPage:
     errors: list[str] = field(default_factory=list)
 
     def message(self, text: str) -> Locator:
-        """The message whose text is exactly `text`."""
+        """The message in the channel's list whose text is exactly `text`."""
         return self.page.get_by_test_id("message").filter(
             has=self.page.get_by_test_id("message-text").get_by_text(text, exact=True)
         )
 
-    def send(self, text: str) -> None:
+    def message_by_id(self, message_id: str) -> Locator:
+        """The message in the channel's list with this id, whatever its text (or none, once deleted)."""
+        return self.page.get_by_test_id("message-list").locator(f'[data-message-id="{message_id}"]')
+
+    def reply(self, text: str) -> Locator:
+        """The reply in the open thread panel whose text is exactly `text`."""
+        return self.page.get_by_test_id("thread-reply").filter(
+            has=self.page.get_by_test_id("message-text").get_by_text(text, exact=True)
+        )
+
+    def send(self, text: str) -> str:
+        """Sends `text` to the channel, waits until it shows, and returns the message's id."""
         self.page.get_by_test_id("composer-input").fill(text)
         self.page.get_by_test_id("send-button").click()
         expect(self.message(text)).to_have_count(1)
+        message_id = self.message(text).get_attribute("data-message-id")
+        assert message_id, f"the message {text!r} has no data-message-id"
+        return message_id
+
+    def action(self, message: Locator, name: str) -> Locator:
+        """Hovers `message` so its toolbar shows, and returns the action `name` (react, reply, edit, …)."""
+        message.hover()
+        expect(message.get_by_test_id("message-actions")).to_be_visible()
+        return message.get_by_test_id(f"action-{name}")
+
+    def react(self, message: Locator, reaction_type: str) -> None:
+        """Picks `reaction_type` from the message's emoji picker."""
+        self.action(message, "react").click()
+        message.get_by_test_id("emoji-picker").locator(f'[data-type="{reaction_type}"]').click()
+
+    def open_members(self) -> Locator:
+        """Opens the members panel and returns it."""
+        panel = self.page.get_by_test_id("members-panel")
+        if not panel.is_visible():
+            self.page.get_by_test_id("members-toggle").click()
+        expect(panel).to_be_visible()
+        return panel
 
     def expect_online(self) -> None:
         expect(self.page.get_by_test_id("connection-state")).to_have_text("online")
 
 
-OpenDemo = Callable[[str], DemoPage]
+class OpenDemo(Protocol):
+    """Opens /demo as `user` (in `channel`, default the demo channel) in a new browser context."""
+
+    def __call__(
+        self, user: str, channel: str | None = None, viewport: tuple[int, int] = (1280, 800)
+    ) -> DemoPage: ...
 
 
 @pytest.fixture
@@ -302,8 +368,9 @@ def open_demo(browser: Browser, frontend: str) -> Iterator[OpenDemo]:
     """Opens /demo as a user in a fresh browser context (its own storage, like a second person)."""
     opened: list[DemoPage] = []
 
-    def open_as(user: str) -> DemoPage:
-        context = browser.new_context()
+    def open_as(user: str, channel: str | None = None, viewport: tuple[int, int] = (1280, 800)) -> DemoPage:
+        width, height = viewport
+        context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
         demo = DemoPage(user=user, page=page)
         context.on("request", lambda request: demo.requests.append(request.url))
@@ -314,7 +381,8 @@ def open_demo(browser: Browser, frontend: str) -> Iterator[OpenDemo]:
         page.on("websocket", on_socket)
         page.on("pageerror", lambda error: demo.errors.append(str(error)))
         opened.append(demo)
-        page.goto(f"{frontend}/demo?user={user}")
+        query = f"user={quote(user)}" + (f"&channel={quote(channel)}" if channel else "")
+        page.goto(f"{frontend}/demo?{query}")
         demo.expect_online()
         return demo
 

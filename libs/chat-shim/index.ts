@@ -1,65 +1,80 @@
 /**
  * A thin client with stream-chat's names and return shapes, speaking Jatte's WebSocket frames
- * (./frames.ts, generated from schema/frames.schema.json): one socket, a map of pending request_ids,
- * one LocalChannel per cid, and channel.state kept the way the SDK keeps it, so UI code written
- * against Stream's types compiles against it (tests/compat.types.ts shows where it does not).
- * Budget: 150 counted lines and 2 KiB gzipped (scripts/size.py), the way mitt checks its size.
+ * (./frames.ts, generated from schema/frames.schema.json): one socket, a map of pending
+ * request_ids, one LocalChannel per cid, and channel.state kept the way the SDK keeps it, so UI
+ * code written against Stream's types compiles against it (tests/compat.types.ts shows where it
+ * does not). What the schema's `x-shim` annotations declare is generated: each call that is one
+ * frame, the typing throttle, and the paged watch a reconnect catches up with (./requests.ts);
+ * whether listeners get a server frame, the events they get, ChatError, and what a frame does to
+ * a channel's state (./events.ts). This file is the socket, the pending requests, the listeners
+ * and the message lists. Budget: scripts/size.py.
  */
-import { CloseCode } from './frames';
-import type { Channel, ChannelState, ClientFrame, ErrorCode, ErrorFrame, HealthCheckEvent, Member, Message, MessageId } from './frames';
-import type { MessagePagination, MessageReadEvent, MessageSent, Ok, OwnUser, Read, ServerFrame, TypingStartEvent, UserId, WatchData } from './frames';
+import type * as F from './frames';
+import type { Event, EventHandler, EventType, Flat } from './events';
+import { ChatError, FATAL_CLOSE_CODES, LocalChannelState, channelState, isEvent } from './events';
+import { channelRequests, clientRequests } from './requests';
 
+type M = F.Message;
 /** Where the Jatte socket lives; the default is port 8000 of the page's host. */
-export interface ClientOptions { wsUrl?: string }
+export type ClientOptions = { wsUrl?: string };
 /** A user as connectUser takes it (Stream's UserResponse has these fields and more). */
-export interface UserInput { id: UserId; name?: string; image?: string }
-/** channel.state: the part of the SDK's ChannelState the shim keeps (times stay ISO strings). */
-export interface LocalChannelState { messages: Message[]; read: Record<UserId, Read>; members: Record<UserId, Member>;
-  typing: Record<UserId, TypingStartEvent>; watcher_count: number }
-/** Each member of the union also shows the others' fields as optional `undefined`, so `e.message?.text`
- * reads as it does on Stream's flat Event, and `switch (e.type)` still narrows. */
-type Flat<T, U = T> = T extends unknown ? T & { [K in Exclude<U extends unknown ? keyof U : never, keyof T>]?: undefined } : never;
-/** What a listener gets: the server's events, and the client-side connection events. */
-export type Event = Flat<Exclude<ServerFrame, ChannelState | MessageSent | Ok | ErrorFrame>
-  | { type: 'connection.changed'; online: boolean } | { type: 'connection.recovered' }>;
-export type EventType = Event['type'] | 'all';
-export type EventHandler = (event: Event) => void;
+export type UserInput = { id: F.UserId; name?: string; image?: string };
+/** A token, or Stream's token provider: asked for a fresh one when the server closes with 4002. */
+export type TokenOrProvider = string | (() => Promise<string>);
 type Listen = [EventHandler] | [EventType, EventHandler];
-/** A request awaiting its answer. connectUser's has no frame: the socket's first health.check answers it. */
-type Pending = { frame?: ClientFrame; resolve: (frame: ServerFrame) => void; reject: (error: Error) => void };
+/** A request awaiting its answer (connectUser's has no frame: the first health.check answers it). */
+type Pending = { frame?: F.ClientFrame; to?: LocalChannel; settle(f: F.ServerFrame | Error): void };
 
-// From Stream's SDK: typing.start at most every 2 s, typing.stop 1 s after the last keystroke,
-// reconnect backoff from 0.25 s up to 25 s, jittered; a socket silent for 35 s is dead.
-const TYPING_INTERVAL = 2000, TYPING_IDLE = 1000, BACKOFF_MIN = 250, BACKOFF_MAX = 25000, SILENCE = 35000, CONNECT = 'connect';
-const split = (args: Listen): [EventType, EventHandler] => (args.length === 1 ? ['all', args[0]] : args);
-const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-// Closes that end the session for good; any other code reconnects.
-const FATAL = new Set<number>([CloseCode.NORMAL, CloseCode.UNAUTHORIZED, CloseCode.FORBIDDEN_ORIGIN, CloseCode.TOO_MANY_CONNECTIONS]);
-// After a reconnect: what was missed, in pages of 300 (the server's cap) after each page's last message.
-const catchUp = (c: LocalChannel, id_gt?: MessageId): Promise<unknown> => c.watch({ messages: { id_gt, limit: 300 } }).then((s) => s.messages.length === 300 && catchUp(c, s.messages.at(-1)?.id));
-const DEFAULT_URL = `${globalThis.location?.protocol === 'https:' ? 'wss' : 'ws'}://${globalThis.location?.hostname ?? 'localhost'}:8000/ws/chat/`;
+// From Stream's SDK: reconnect backoff from 0.25 s up to 25 s with full jitter; a socket silent
+// for 35 s is dead.
+const [BACKOFF_MIN, BACKOFF_MAX, SILENCE] = [250, 25e3, 35e3];
+const CONNECT = 'connect';
+const split = (a: Listen): [EventType, EventHandler] => (a.length === 1 ? ['all', a[0]] : a);
+const randomId = () => crypto.getRandomValues(new BigUint64Array(2)).join('');
+const page = globalThis.location;
+const DEFAULT_URL = `${page?.protocol === 'https:' ? 'wss' : 'ws'}://${page?.hostname ?? 'localhost'}:8000/ws/chat/`;
 
-/** Raised when the server refuses a request (an ErrorCode) or the connection (a CloseCode). */
-export class ChatError extends Error { constructor(message: string, readonly code: ErrorCode | CloseCode) { super(message); } }
+/** created_at as a key that sorts to the microsecond (Date.parse stops at the millisecond): the
+ * server's UTC times, "…:50Z", "…:50.123Z" or "…:50.802536Z", all as "…:50.802536". */
+const when = ({ created_at: t }: M) =>
+  t.slice(0, 19) + (t.slice(19).replace('Z', '') || '.').padEnd(7, '0');
+
+/** `list` with each of `ms` that `keeps` put in (when held, or `add`) and the others taken out,
+ * oldest first (the sort is stable: messages of the same time keep their order). */
+function file(list: M[] = [], ms: M[], add: boolean, keeps: (m: M) => unknown): M[] {
+  const byId = new Map(list.map((m) => [m.id, m]));
+  for (const m of ms) {
+    if (!keeps(m)) byId.delete(m.id);
+    else if (add || byId.has(m.id)) byId.set(m.id, m);
+  }
+  return [...byId.values()].sort((a, b) => (when(a) < when(b) ? -1 : when(a) > when(b) ? 1 : 0));
+}
 
 /** Listeners by event type, mitt-style; 'all' gets every event. */
 class Emitter {
-  #listeners = new Map<EventType, Set<EventHandler>>();
+  #on: [EventType, EventHandler][] = [];
   on(...args: Listen): { unsubscribe: () => void } {
-    const [type, handler] = split(args);
-    this.#listeners.set(type, (this.#listeners.get(type) ?? new Set()).add(handler));
-    return { unsubscribe: () => this.off(type, handler) };
+    this.#on = [...this.#on, split(args)];
+    return { unsubscribe: () => this.off(...args) };
   }
-  off(...args: Listen): void { const [type, handler] = split(args); this.#listeners.get(type)?.delete(handler); }
+  off(...args: Listen): void {
+    const [type, handler] = split(args);
+    this.#on = this.#on.filter(([t, h]) => t !== type || h !== handler);
+  }
   /** @internal */
-  emit(event: Event): void { for (const h of [...(this.#listeners.get(event.type) ?? []), ...(this.#listeners.get('all') ?? [])]) h(event); }
+  emit(e: Event): void {
+    for (const [type, handler] of this.#on) if (type === e.type || type === 'all') handler(e);
+  }
 }
 
-/** Stream's StreamChat on one Jatte socket; it reconnects after any close but 1000 and 4001. */
-export class LocalChatClient extends Emitter {
-  user?: UserInput | OwnUser;
-  userID?: UserId;
+/** Stream's StreamChat on one Jatte socket; it reconnects after any close but the fatal ones. */
+export class LocalChatClient extends clientRequests(Emitter) {
+  user?: UserInput | F.OwnUser;
+  userID?: F.UserId;
+  /** Whom the user has muted: me.mutes of the first health.check, then of mutes_updated. */
+  mutedUsers: F.Mute[] = [];
   activeChannels: Record<string, LocalChannel> = {};
+  #auth?: TokenOrProvider;
   #token?: string;
   #ws?: WebSocket;
   #online = false;
@@ -67,148 +82,127 @@ export class LocalChatClient extends Emitter {
   #failures = 0;
   #timer?: ReturnType<typeof setTimeout>;
 
-  constructor(private options: ClientOptions = {}) { super(); }
+  constructor(private options: ClientOptions = {}) {
+    super();
+  }
 
   /** Opens the socket as `user`; resolves with the server's first health.check. */
-  connectUser(user: UserInput, token: string): Promise<HealthCheckEvent> {
-    if (this.userID) return Promise.reject(new Error(`"${this.userID}" is connected`));
-    [this.user, this.userID, this.#token] = [user, user.id, token];
-    this.#open();
-    return new Promise((resolve, reject) => this.#pending.set(CONNECT, { resolve: resolve as Pending['resolve'], reject }));
+  async connectUser(user: UserInput, auth: TokenOrProvider): Promise<F.HealthCheckEvent> {
+    if (this.userID) throw new Error(`"${this.userID}" is connected`);
+    [this.user, this.userID, this.#auth] = [user, user.id, auth];
+    void this.#open();
+    return this.#wait(CONNECT, {});
   }
 
   /** Closes the socket with 1000 for good, rejects pending requests, forgets the user and channels. */
-  async disconnectUser(_timeout?: number): Promise<void> { this.#shut(new ChatError('Disconnected', CloseCode.NORMAL)); }
-
-  /** The one LocalChannel for `type:id`; `data` (name, members) is used when the first watch creates it. */
-  channel(type: string, id: string, data?: WatchData): LocalChannel {
-    return (this.activeChannels[`${type}:${id}`] ??= new LocalChannel(this, type, id, data));
+  async disconnectUser(_timeout?: number): Promise<void> {
+    this.#closed(1000, 'Disconnected');
   }
 
-  /** @internal Sends `frame` with a new request_id (now, or once connected) and resolves with its answer. */
-  request<T extends ServerFrame>(frame: ClientFrame): Promise<T> {
-    if (!this.userID) return Promise.reject(new Error('Not connected'));
+  /** The one LocalChannel for `type:id`; `_data` (name, members) is what its first watch creates it with. */
+  channel(type: string, id: string, _data: F.WatchData = {}): LocalChannel {
+    const cid = `${type}:${id}`;
+    const fields = { client: this, cid, type, id, _data };
+    return (this.activeChannels[cid] ??= Object.assign(new LocalChannel(), fields));
+  }
+
+  /** @internal Sends `frame` with a new request_id, now or once connected; the answer goes to `to`. */
+  async request<T extends F.ServerFrame>(frame: F.ClientFrame, to?: LocalChannel): Promise<T> {
+    if (!this.userID) throw new Error('Not connected');
     const sent = { ...frame, request_id: randomId() };
+    if (sent.type === 'message.new') sent.id ??= randomId(); // what makes a resend safe
     if (this.#online) this.#ws?.send(JSON.stringify(sent));
-    return new Promise((resolve, reject) => this.#pending.set(sent.request_id, { frame: sent, resolve: resolve as Pending['resolve'], reject }));
+    return this.#wait(sent.request_id, { frame: sent, to });
   }
 
-  #open(): void {
-    const ws = (this.#ws = new WebSocket(`${this.options.wsUrl ?? DEFAULT_URL}?token=${encodeURIComponent(this.#token ?? '')}`));
-    const lost = (code: number, reason: string) => { if (ws === this.#ws) { this.#ws = undefined; ws.close(); this.#closed(code, reason); } };
+  #wait<T>(id: string, p: Omit<Pending, 'settle'>): Promise<T> {
+    return new Promise((ok, no) =>
+      this.#pending.set(id, { ...p, settle: (f) => (f instanceof Error ? no(f) : ok(f as T)) }),
+    );
+  }
+
+  async #open(): Promise<void> {
+    const auth = this.#auth;
+    this.#token ??= typeof auth === 'function' ? await auth().catch(() => undefined) : auth;
+    if (auth !== this.#auth) return; // disconnected while the provider ran
+    if (this.#token === undefined) return this.#closed(4000, 'no token');
+    const url = `${this.options.wsUrl ?? DEFAULT_URL}?token=${encodeURIComponent(this.#token)}`;
+    const ws = (this.#ws = new WebSocket(url));
+    // #closed drops this.#ws first, so the socket it closes is not mistaken for the current one.
+    ws.onclose = ({ code, reason }) => ws === this.#ws && this.#closed(code, reason);
+    ws.onmessage = ({ data }) => ws === this.#ws && this.#receive(JSON.parse(String(data)));
+  }
+
+  /** Settles the request a frame answers (before listeners, which may throw), updates the state
+   * of the channel it is for, then runs listeners unless it is only an answer. */
+  #receive(f: Flat<F.ServerFrame>): void {
     // The server sends a frame at least every 25 s; silence past SILENCE means the socket is dead.
-    ws.onmessage = (m) => { if (ws !== this.#ws) return; clearTimeout(this.#timer); this.#timer = setTimeout(() => lost(4000, 'silent'), SILENCE); this.#receive(JSON.parse(String(m.data)) as ServerFrame); };
-    ws.onclose = ({ code, reason }) => lost(code, reason);
-  }
-
-  /** Settles the request the frame answers (a throwing listener cannot strand it), updates state, runs listeners. */
-  #receive(f: ServerFrame): void {
-    const id = f.type === 'health.check' && !this.#online ? this.#opened(f) : ('request_id' in f && f.request_id) || '';
-    const p = this.#pending.get(id), channel = 'cid' in f ? this.activeChannels[f.cid] : undefined;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#closed(4000, 'silent'), SILENCE);
+    if (f.me) [this.user, this.mutedUsers] = [f.me, f.me.mutes];
+    const id = f.type === 'health.check' && !this.#online ? this.#opened() : (f.request_id ?? '');
+    const p = this.#pending.get(id);
+    const channel = this.activeChannels[f.cid ?? ''] ?? p?.to;
     this.#pending.delete(id);
-    if (f.type === 'error') p?.reject(new ChatError(f.message, f.code));
-    else p?.resolve(f);
-    if (f.type === 'channel.state') channel?.fill(f);
-    else if (f.type === 'message.sent') channel?.add(f.message);
-    else if (f.type !== 'ok' && f.type !== 'error') this.emit(channel?.apply(f) ?? f);
+    p?.settle(f.type === 'error' ? new ChatError(f.message, f.code) : f);
+    channel?.applyFrame(f);
+    if (isEvent(f)) for (const listeners of [channel, this]) listeners?.emit(f);
   }
 
-  /** A socket's first frame: after a reconnect, re-watch for what was missed (id_gt); then resend what is unanswered. */
-  #opened(f: HealthCheckEvent): string {
-    const unanswered = [...this.#pending.values()];
-    [this.#online, this.#failures, this.user] = [true, 0, f.me];
+  /** A socket's first frame: after a reconnect, re-watch for what was missed, then resend what is
+   * unanswered. Returns the id of connectUser's request, which it answers. */
+  #opened(): string {
+    const [unanswered, recovering] = [[...this.#pending.values()], !this.#pending.has(CONNECT)];
+    [this.#online, this.#failures] = [true, 0];
     this.emit({ type: 'connection.changed', online: true });
-    const rewatch = this.#pending.has(CONNECT) ? undefined : Object.values(this.activeChannels).filter((c) => c.initialized);
-    if (rewatch) void Promise.allSettled(rewatch.map((c) => catchUp(c, c.state.messages.at(-1)?.id))).then(() => this.emit({ type: 'connection.recovered' }));
+    // What each watched channel missed: the messages after the newest one it holds.
+    const watched = Object.values(this.activeChannels).filter((c) => recovering && c.initialized);
+    const done = Promise.allSettled(watched.map((c) => c.watchAfter(c.state.messages.at(-1)?.id)));
+    if (recovering) void done.then(() => this.emit({ type: 'connection.recovered' }));
     for (const p of unanswered) if (p.frame) this.#ws?.send(JSON.stringify(p.frame));
     return CONNECT;
   }
 
+  /** The socket is gone: reconnect after a backoff or, after a fatal close, end the session. */
   #closed(code: number, reason: string): void {
-    if (this.#online) this.emit({ type: 'connection.changed', online: (this.#online = false) });
-    if (FATAL.has(code)) return this.#shut(new ChatError(`Closed (${code}): ${reason}`, code));
-    this.#timer = setTimeout(() => this.#open(), Math.min(BACKOFF_MAX, BACKOFF_MIN * 2 ** this.#failures++) * (0.5 + Math.random() / 2));
-  }
-
-  #shut(error: ChatError): void {
-    this.#ws?.close(CloseCode.NORMAL); // its close event finds this.#ws changed and is ignored
+    this.#ws?.close(1000);
+    this.#ws = undefined;
     clearTimeout(this.#timer);
-    this.#pending.forEach((p) => p.reject(error));
-    this.#pending.clear();
-    this.#ws = this.#token = this.user = this.userID = undefined;
-    [this.#online, this.activeChannels, this.#failures] = [false, {}, 0];
-  }
-}
-
-/** Stream's Channel: requests go through the client's socket; events update `state` before listeners run. */
-export class LocalChannel extends Emitter {
-  data?: Channel;
-  initialized = false;
-  state: LocalChannelState = { messages: [], read: {}, members: {}, typing: {}, watcher_count: 0 };
-  #lastTyping = 0;
-  #typingTimer?: ReturnType<typeof setTimeout>;
-
-  constructor(private client: LocalChatClient, readonly type: string, readonly id: string, private init: WatchData = {}) { super(); }
-
-  get cid(): string { return `${this.type}:${this.id}`; }
-
-  /** Creates the channel if new, subscribes to its events, fills `state`; resolves with the channel.state frame. */
-  watch(options: { messages?: MessagePagination } = {}): Promise<ChannelState> {
-    return this.client.request({ type: 'channel.watch', cid: this.cid, data: this.init, messages: options.messages });
-  }
-
-  /** Sends a message; its `id` (made here when absent) makes a resend safe. Resolves with the stored message. */
-  sendMessage({ text, id = randomId(), parent_id }: { text: string; id?: MessageId; parent_id?: MessageId }): Promise<MessageSent> {
-    return this.client.request({ type: 'message.new', cid: this.cid, text, id, parent_id });
-  }
-
-  /** Marks the channel read up to its newest message; resolves with the message.read event. */
-  async markRead(): Promise<{ event: MessageReadEvent }> {
-    return { event: await this.client.request<MessageReadEvent>({ type: 'message.read', cid: this.cid }) };
-  }
-
-  /** Call on every keystroke: typing.start at most every 2 s, typing.stop after 1 s without one. */
-  async keystroke(parent_id?: MessageId): Promise<void> {
-    clearTimeout(this.#typingTimer);
-    this.#typingTimer = setTimeout(() => this.stopTyping(parent_id).catch(() => undefined), TYPING_IDLE);
-    if (Date.now() - this.#lastTyping < TYPING_INTERVAL) return;
-    this.#lastTyping = Date.now();
-    await this.client.request({ type: 'typing.start', cid: this.cid, parent_id });
-  }
-
-  async stopTyping(parent_id?: MessageId): Promise<void> {
-    clearTimeout(this.#typingTimer);
-    this.#lastTyping = 0;
-    await this.client.request({ type: 'typing.stop', cid: this.cid, parent_id });
-  }
-
-  /** @internal Takes a channel.state answer: merges its messages; replaces members, read and watcher_count. */
-  fill(s: ChannelState): void {
-    const members = Object.fromEntries(s.members.map((m) => [m.user_id, m]));
-    Object.assign(this.state, { members, read: Object.fromEntries(s.read.map((r) => [r.user.id, r])), watcher_count: s.watcher_count });
-    [this.initialized, this.data] = [true, s.channel];
-    this.add(...s.messages);
-  }
-
-  /** @internal Merges messages by id (the newer copy wins), ordered by created_at. */
-  add(...messages: Message[]): void {
-    const byId = new Map([...this.state.messages, ...messages].map((m) => [m.id, m]));
-    this.state.messages = [...byId.values()].sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at));
-  }
-
-  /** @internal Updates state from an event (a sender has read its own message), then runs this channel's listeners. */
-  apply(e: Event): Event {
-    if (e.type === 'message.new') this.add(e.message);
-    if (e.type === 'message.new' || e.type === 'message.read') {
-      const last_read_message_id = e.message?.id ?? e.last_read_message_id;
-      this.state.read[e.user.id] = { user: e.user, last_read: e.created_at, last_read_message_id, unread_messages: 0 };
+    if (this.#online) this.emit({ type: 'connection.changed', online: (this.#online = false) });
+    if (code === 4002 && typeof this.#auth === 'function') this.#token = undefined;
+    else if (FATAL_CLOSE_CODES.includes(code)) {
+      const error = new ChatError(`Closed (${code}): ${reason}`, code);
+      this.#pending.forEach((p) => p.settle(error));
+      this.#pending.clear();
+      this.#auth = this.#token = this.user = this.userID = undefined;
+      [this.activeChannels, this.#failures, this.mutedUsers] = [{}, 0, []];
+      return;
     }
-    if (e.type === 'typing.start') this.state.typing[e.user.id] = e;
-    if (e.type === 'typing.stop') delete this.state.typing[e.user.id];
-    if (e.type === 'user.watching.start' || e.type === 'user.watching.stop') this.state.watcher_count = e.watcher_count;
-    this.emit(e);
-    return e;
+    const backoff = Math.min(BACKOFF_MAX, BACKOFF_MIN * 2 ** this.#failures++);
+    this.#timer = setTimeout(() => void this.#open(), Math.random() * backoff);
   }
 }
 
-export { LocalChatClient as StreamChat, LocalChannel as Channel };
+/** Stream's Channel: calls go through the client's socket; frames update `state` before listeners run. */
+export class LocalChannel extends channelRequests(channelState(Emitter)) {
+  declare type: string;
+  declare id: string;
+
+  /** @internal Files messages where the SDK keeps them: the channel's list (top level, or shown in
+   * it), their thread, the pins. `add` puts in what is not held yet; a hard delete takes them out. */
+  put(ms: M[], add: boolean, fanOut: boolean, hard?: boolean): void {
+    const s = this.state;
+    const held = [...s.messages, ...s.pinnedMessages, ...Object.values(s.threads).flat()];
+    // A copy fanned out to every watcher carries no one's own_reactions: keep the ones held.
+    const own = (m: M) => fanOut && held.find((h) => h.id === m.id)?.own_reactions;
+    ms = ms.map((m) => ({ ...m, own_reactions: own(m) || m.own_reactions }));
+    s.messages = file(s.messages, ms, add, (m) => !hard && (!m.parent_id || m.show_in_channel));
+    s.pinnedMessages = file(s.pinnedMessages, ms, true, (m) => !hard && m.pinned);
+    for (const p of new Set(ms.map((m) => m.parent_id)))
+      if (p && (add || s.threads[p]))
+        s.threads[p] = file(s.threads[p], ms, add, (m) => !hard && m.parent_id === p);
+  }
+}
+
+export type { Event, EventHandler, EventType };
+export { ChatError, LocalChannelState, LocalChatClient as StreamChat, LocalChannel as Channel };

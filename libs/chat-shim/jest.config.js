@@ -11,7 +11,15 @@ module.exports = {
   transform: {
     '^.+\\.ts$': [
       'ts-jest',
-      { tsconfig: { module: 'commonjs', target: 'es2022', strict: true, isolatedModules: true, types: ['jest'] } },
+      {
+        tsconfig: {
+          module: 'commonjs',
+          target: 'es2022',
+          strict: true,
+          isolatedModules: true,
+          types: ['jest'],
+        },
+      },
     ],
   },
 };

@@ -16,7 +16,6 @@ __all__ = [
     "JATTE",
     "JATTE_ENV",
     "LABELS",
-    "SCENARIOS",
     "SECRET",
     "SERVERS",
     "Plan",
@@ -32,7 +31,6 @@ LABELS = {
     "uvicorn": "Jatte (uvicorn)",
 }
 JATTE = ("daphne", "uvicorn")
-SCENARIOS = ("latency", "throughput", "fanout", "connections", "history", "scaleout", "shim")
 HOT_CID = "livestream:bench"
 # One bench user sends up to thousands of messages a second: far past the per-user rate limits
 # (Stream's 60 a minute), which are raised for the run. Everything else is as shipped.

@@ -5,14 +5,18 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent.parent
+BACKEND = REPO / "backend"
+# The process helpers the backend's tests use too (standard library only: no Django, no pytest).
+sys.path.append(str(BACKEND))
+from jatte.processes import ChildServer, ServerNotReady, free_port  # noqa: E402
 
 __all__ = [
     "BACKEND",
@@ -23,13 +27,9 @@ __all__ = [
     "BenchError",
     "Server",
     "Worker",
-    "free_port",
     "run_checked",
 ]
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent.parent
-BACKEND = REPO / "backend"
 TEXTBOOK = BENCH / "textbook"
 PY = str(Path(sys.executable))
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -38,13 +38,6 @@ PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 class BenchError(RuntimeError):
     """Raised when a server or a load process fails in a way the run cannot measure through."""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def run_checked(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> str:
@@ -57,77 +50,37 @@ def run_checked(command: list[str], cwd: Path, env: dict[str, str], log: Path) -
     return done.stdout
 
 
-@dataclass
-class Server:
+class Server(ChildServer):
     """One server process on a free port: the floor, the textbook consumer, or the backend."""
 
-    kind: str  # floor | textbook | daphne | uvicorn
-    workdir: Path
-    env: dict[str, str] = field(default_factory=dict)
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
-    log: Path = field(init=False)
+    def __init__(self, kind: str, workdir: Path, env: dict[str, str] | None = None) -> None:
+        port = free_port()
+        super().__init__(kind, port, workdir / f"{kind}-{port}.log")
+        self.kind = kind  # floor | textbook | daphne | uvicorn
+        self.env = env or {}
 
-    def __post_init__(self) -> None:
-        self.log = self.workdir / f"{self.kind}-{self.port}.log"
+    @classmethod
+    async def launch(cls, kind: str, workdir: Path, env: dict[str, str] | None = None) -> Server:
+        """Spawns the server and returns once its port accepts connections."""
+        server = cls(kind, workdir, env)
+        try:
+            return await asyncio.to_thread(server.start)
+        except ServerNotReady as failure:
+            server.stop()
+            raise BenchError(str(failure)) from None
 
     @property
     def url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/ws/chat/"
 
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
-
-    def command(self) -> tuple[list[str], Path]:
+    def command(self) -> tuple[list[str], Path, dict[str, str]]:
+        env = {**os.environ, **self.env}
         if self.kind == "floor":
-            return [PY, str(BENCH / "floor_server.py"), "--port", str(self.port)], BENCH
+            return [PY, str(BENCH / "floor_server.py"), "--port", str(self.port)], BENCH, env
         if self.kind == "textbook":
-            return [
-                PY,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "textbook.asgi:application",
-            ], TEXTBOOK
-        return [PY, "-m", "jatte.serve", "--server", self.kind, "--port", str(self.port)], BACKEND
-
-    def spawn(self) -> subprocess.Popen[bytes]:
-        command, cwd = self.command()
-        with self.log.open("ab") as out:
-            return subprocess.Popen(
-                command, cwd=cwd, env={**os.environ, **self.env}, stdout=out, stderr=subprocess.STDOUT
-            )
-
-    async def start(self) -> Server:
-        """Spawns the server and returns once its port accepts connections."""
-        self.process = self.spawn()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise BenchError(f"{self.kind} exited with {self.process.returncode}:\n{self.tail()}")
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", self.port)
-            except OSError:
-                await asyncio.sleep(0.1)
-                continue
-            writer.close()
-            await writer.wait_closed()
-            return self
-        raise BenchError(f"{self.kind} did not listen on {self.port} within 30 s:\n{self.tail()}")
-
-    def tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+            daphne = ["-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "textbook.asgi:application"]
+            return [PY, *daphne], TEXTBOOK, env
+        return [PY, "-m", "jatte.serve", "--server", self.kind, "--port", str(self.port)], BACKEND, env
 
     def rss_kib(self) -> int:
         """Resident memory now, from /proc (the whole process: every thread shares it)."""
@@ -139,18 +92,6 @@ class Server:
         with open(f"/proc/{self.pid}/stat") as stat:
             fields = stat.read().rpartition(")")[2].split()
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
 
 
 class Worker:

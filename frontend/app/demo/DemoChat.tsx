@@ -1,241 +1,157 @@
-"use client";
+'use client';
 
-import { type FormEvent, useEffect, useReducer, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
-import { fetchDevToken } from "../../lib/backend";
-import { type ChatChannel, type ChatClient, getStreamClient } from "../../lib/getStreamClient";
-import { DEMO_CHANNEL, DEMO_USERS, type DemoUserId } from "./users";
+import { Capabilities } from './capabilities';
+import { ChannelHeader, ConnectingPlaceholder } from './ChannelHeader';
+import { type ChatContextValue, ChatProvider } from './ChatContext';
+import { Composer } from './Composer';
+import { type ChatMessage, displayName, shortTime } from './format';
+import { MembersPanel } from './MembersPanel';
+import { MessageList } from './MessageList';
+import { PinnedBar } from './PinnedBar';
+import { ThreadPanel } from './ThreadPanel';
+import { TypingIndicator } from './TypingIndicator';
+import { banOf, type BanEvents, useChatEvents, useDemoSession } from './useDemoSession';
+import { type DemoUserId, demoChannel } from './users';
 
-/** What the header shows; `reconnecting` is the client's own retry after a dropped socket. */
-type Connection = "connecting" | "online" | "reconnecting" | "offline";
+/** What shows beside the messages: one thread, the members, or nothing. */
+type SidePanel = { kind: 'thread'; parentId: string } | { kind: 'members' } | null;
 
-interface Subscription {
-  unsubscribe(): void;
+interface Notice {
+  text: string;
+  tone: 'info' | 'error';
 }
 
-// One session at a time: React may mount, unmount and mount again (Strict Mode, fast refresh), and a
-// client connects one user at a time, so each connect or disconnect waits for the one before it.
-let sessionQueue: Promise<unknown> = Promise.resolve();
-function serially(task: () => Promise<void>): Promise<void> {
-  const next = sessionQueue.then(task);
-  sessionQueue = next.catch(() => undefined);
-  return next;
-}
+const NOTICE_MS = 4000;
+const FLASH_MS = 1600;
 
-/** Signs in, watches the demo channel, and follows the connection, until `userId` changes or unmount. */
-function useDemoSession(userId: DemoUserId) {
-  const [channel, setChannel] = useState<ChatChannel | null>(null);
-  const [connection, setConnection] = useState<Connection>("connecting");
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const run = { cancelled: false };
-    let stop: (() => Promise<void>) | undefined;
-    serially(async () => {
-      if (run.cancelled) return;
-      const client: ChatClient = await getStreamClient();
-      const subscriptions: Subscription[] = [
-        client.on("connection.changed", (event) => {
-          if (!run.cancelled) setConnection(event.online ? "online" : "reconnecting");
-        }),
-        client.on("connection.recovered", () => {
-          if (!run.cancelled) setConnection("online");
-        }),
-      ];
-      stop = async () => {
-        for (const subscription of subscriptions) subscription.unsubscribe();
-        await client.disconnectUser();
-      };
-      const { token } = await fetchDevToken(userId, DEMO_USERS[userId]);
-      if (run.cancelled) return;
-      await client.connectUser({ id: userId, name: DEMO_USERS[userId] }, token);
-      const demo = client.channel(DEMO_CHANNEL.type, DEMO_CHANNEL.id, {
-        name: DEMO_CHANNEL.data.name,
-        members: [...DEMO_CHANNEL.data.members],
-      });
-      await demo.watch();
-      if (run.cancelled) return;
-      setConnection("online");
-      setChannel(demo);
-      await demo.markRead();
-    }).catch((failure: unknown) => {
-      if (run.cancelled) return;
-      setError(failure instanceof Error ? failure.message : String(failure));
-      setConnection("offline");
-    });
-    return () => {
-      run.cancelled = true;
-      setChannel(null);
-      void serially(async () => {
-        await stop?.();
-      });
-    };
-  }, [userId]);
-
-  return { channel, connection, error };
-}
-
-/** Re-renders on every event of the channel; the client has updated `channel.state` before it fires. */
-function useChannelEvents(channel: ChatChannel | null, userId: DemoUserId): void {
-  const [, bump] = useReducer((revision: number) => revision + 1, 0);
-  useEffect(() => {
-    if (!channel) return undefined;
-    const all = channel.on((event) => {
-      bump();
-      // Reading happens while the page is in view: tell the others (read markers) as Stream does.
-      if (event.type === "message.new" && event.user?.id !== userId && document.visibilityState === "visible") {
-        void channel.markRead();
-      }
-    });
-    const onVisible = () => {
-      if (document.visibilityState === "visible") void channel.markRead();
-    };
-    document.addEventListener("visibilitychange", onVisible);
-    return () => {
-      all.unsubscribe();
-      document.removeEventListener("visibilitychange", onVisible);
-    };
-  }, [channel, userId]);
-}
-
-function displayName(user: { id: string; name?: string } | undefined): string {
-  return user?.name || user?.id || "someone";
-}
-
-/** For each message, who else has read up to it (their last read message), from `channel.state.read`. */
-function readMarkers(channel: ChatChannel, userId: string): Map<string, string[]> {
-  const messages = channel.state.messages;
-  const markers = new Map<string, string[]>();
-  for (const [readerId, read] of Object.entries(channel.state.read)) {
-    if (readerId === userId) continue;
-    let messageId = read.last_read_message_id;
-    if (!messageId) {
-      const lastRead = new Date(read.last_read).getTime();
-      messageId = messages.filter((message) => new Date(message.created_at ?? 0).getTime() <= lastRead).at(-1)?.id;
-    }
-    if (!messageId || !messages.some((message) => message.id === messageId)) continue;
-    markers.set(messageId, [...(markers.get(messageId) ?? []), displayName(read.user ?? { id: readerId })]);
+/** Why the user cannot write (a ban names who, why and until when), or undefined when they can. */
+function writeBlock(
+  { channel, userId, capabilities }: ChatContextValue,
+  bans: BanEvents,
+  needed: 'send-message' | 'send-reply',
+): string | undefined {
+  const ban = banOf(channel, bans, userId);
+  if (ban) {
+    const by = ban.by ? ` by ${displayName(ban.by)}` : '';
+    const until = ban.expiration ? ` until ${shortTime(ban.expiration)}` : '';
+    const reason = ban.reason ? ` Reason: ${ban.reason}` : '';
+    return `You are banned from this channel${by}${until}.${reason}`;
   }
-  return markers;
+  if (!capabilities.has(needed)) {
+    return needed === 'send-message'
+      ? 'You cannot send messages in this channel.'
+      : 'You cannot reply in this channel.';
+  }
+  return undefined;
 }
 
-function typingLine(channel: ChatChannel, userId: string): string {
-  const names = Object.entries(channel.state.typing)
-    .filter(([typistId]) => typistId !== userId)
-    .map(([typistId, event]) => displayName(event.user ?? { id: typistId }));
-  if (names.length === 0) return "";
-  return `${names.join(" and ")} ${names.length === 1 ? "is" : "are"} typing…`;
-}
+/** The demo: one channel as `userId`, with threads, reactions, pins and moderation. */
+export function DemoChat({ userId, channelId }: { userId: DemoUserId; channelId?: string }) {
+  const target = useMemo(() => demoChannel(channelId), [channelId]);
+  const { client, channel, connection, error } = useDemoSession(userId, target);
+  const bans = useChatEvents(client, channel, userId);
+  const [side, setSide] = useState<SidePanel>(null);
+  const [quoted, setQuoted] = useState<ChatMessage | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [highlightedId, setHighlightedId] = useState<string | undefined>();
+  const timers = useRef<{ notice?: number; flash?: number }>({});
 
-function MessageList({ channel, userId }: { channel: ChatChannel; userId: string }) {
-  const end = useRef<HTMLLIElement>(null);
-  const messages = channel.state.messages;
-  const markers = readMarkers(channel, userId);
-  const lastId = messages.at(-1)?.id;
   useEffect(() => {
-    end.current?.scrollIntoView({ block: "end" });
-  }, [lastId]);
-  return (
-    <ol className="messages" data-testid="message-list" aria-label="Messages">
-      {messages.length === 0 && <li className="empty">No messages yet. Say hello.</li>}
-      {messages.map((message) => {
-        const mine = message.user?.id === userId;
-        const seenBy = markers.get(message.id);
-        return (
-          <li key={message.id} className={mine ? "message mine" : "message"} data-testid="message" data-message-id={message.id}>
-            <span className="author">{displayName(message.user)}</span>
-            {/* Text as a React text node: the browser never parses it as HTML. */}
-            <p className="text" data-testid="message-text">{message.text}</p>
-            {seenBy && (
-              <span className="read-marker" data-testid="read-marker">
-                Seen by {seenBy.join(", ")}
-              </span>
-            )}
-          </li>
-        );
-      })}
-      <li ref={end} aria-hidden className="end" />
-    </ol>
-  );
-}
+    const pending = timers.current;
+    return () => {
+      window.clearTimeout(pending.notice);
+      window.clearTimeout(pending.flash);
+    };
+  }, []);
 
-function Composer({ channel }: { channel: ChatChannel | null }) {
-  const [text, setText] = useState("");
-  const [sendError, setSendError] = useState<string | null>(null);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const message = text.trim();
-    if (!channel || message === "") return;
-    setText("");
-    try {
-      await channel.sendMessage({ text: message });
-      setSendError(null);
-    } catch (failure) {
-      setText(message);
-      setSendError(failure instanceof Error ? failure.message : String(failure));
-    }
-    void channel.stopTyping();
-  };
+  const notify = useCallback((text: string, tone: Notice['tone'] = 'info') => {
+    setNotice({ text, tone });
+    window.clearTimeout(timers.current.notice);
+    timers.current.notice = window.setTimeout(() => setNotice(null), NOTICE_MS);
+  }, []);
+
+  const jumpTo = useCallback(
+    (messageId: string) => {
+      const element = document.querySelector(
+        `[data-testid="message-list"] [data-message-id="${CSS.escape(messageId)}"]`,
+      );
+      if (!element) return notify('That message is not in the loaded history.');
+      element.scrollIntoView({ block: 'center', behavior: 'smooth' });
+      setHighlightedId(messageId);
+      window.clearTimeout(timers.current.flash);
+      timers.current.flash = window.setTimeout(() => setHighlightedId(undefined), FLASH_MS);
+    },
+    [notify],
+  );
+
+  const context: ChatContextValue | null =
+    client && channel
+      ? {
+          client,
+          channel,
+          userId,
+          capabilities: new Capabilities(channel.data?.own_capabilities ?? []),
+          openThread: (parentId) => setSide({ kind: 'thread', parentId }),
+          quote: setQuoted,
+          jumpTo,
+          notify,
+        }
+      : null;
+
   return (
-    <form className="composer" onSubmit={submit}>
-      <input
-        data-testid="composer-input"
-        aria-label="Message"
-        placeholder={channel ? "Write a message" : "Connecting…"}
-        value={text}
-        maxLength={5000}
-        autoComplete="off"
-        onChange={(event) => {
-          setText(event.target.value);
-          if (channel && event.target.value !== "") void channel.keystroke();
-        }}
-        disabled={!channel}
+    <main className={side ? 'demo with-side' : 'demo'}>
+      <ChannelHeader
+        title={target.data.name}
+        userId={userId}
+        channelId={channelId}
+        connection={connection}
+        memberCount={channel ? Object.keys(channel.state.members).length : undefined}
+        membersOpen={side?.kind === 'members'}
+        onToggleMembers={() => setSide(side?.kind === 'members' ? null : { kind: 'members' })}
       />
-      <button type="submit" data-testid="send-button" disabled={!channel || text.trim() === ""}>
-        Send
-      </button>
-      {sendError && (
-        <p role="alert" className="error">
-          {sendError}
-        </p>
-      )}
-    </form>
-  );
-}
-
-export function DemoChat({ userId }: { userId: DemoUserId }) {
-  const { channel, connection, error } = useDemoSession(userId);
-  useChannelEvents(channel, userId);
-  const other = Object.keys(DEMO_USERS).find((id) => id !== userId);
-  return (
-    <main className="demo">
-      <header>
-        <h1>{DEMO_CHANNEL.data.name}</h1>
-        <span className="me">
-          Signed in as <strong>{DEMO_USERS[userId]}</strong>
-          {other && (
-            <>
-              {" · "}
-              <a href={`/demo?user=${other}`} target="_blank" rel="noreferrer">
-                open as {DEMO_USERS[other as DemoUserId]}
-              </a>
-            </>
-          )}
-        </span>
-        <span className={`connection ${connection}`} data-testid="connection-state" data-state={connection}>
-          {connection}
-        </span>
-      </header>
       {error && (
         <p role="alert" className="error" data-testid="demo-error">
           {error}
         </p>
       )}
-      {channel ? <MessageList channel={channel} userId={userId} /> : <div className="messages placeholder" />}
-      <p className="typing" data-testid="typing-indicator" aria-live="polite">
-        {channel ? typingLine(channel, userId) : ""}
-      </p>
-      <Composer channel={channel} />
+      {context ? (
+        <ChatProvider value={context}>
+          <PinnedBar />
+          <div className="body">
+            <section className="channel" aria-label="Channel">
+              <MessageList highlightedId={highlightedId} />
+              <TypingIndicator testId="typing-indicator" />
+              <Composer
+                quoted={quoted}
+                onClearQuote={() => setQuoted(null)}
+                disabledReason={writeBlock(context, bans, 'send-message')}
+              />
+            </section>
+            {side?.kind === 'thread' && (
+              <ThreadPanel
+                key={side.parentId}
+                parentId={side.parentId}
+                onClose={() => setSide(null)}
+                disabledReason={writeBlock(context, bans, 'send-reply')}
+              />
+            )}
+            {side?.kind === 'members' && <MembersPanel bans={bans} onClose={() => setSide(null)} />}
+          </div>
+          {notice && (
+            <p
+              className={`notice ${notice.tone}`}
+              role={notice.tone === 'error' ? 'alert' : 'status'}
+              data-testid="notice"
+            >
+              {notice.text}
+            </p>
+          )}
+        </ChatProvider>
+      ) : (
+        <ConnectingPlaceholder />
+      )}
     </main>
   );
 }

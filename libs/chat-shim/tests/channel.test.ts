@@ -5,8 +5,22 @@ import WS from 'jest-websocket-mock';
 
 import { LocalChatClient, type Event, type LocalChannel } from '../index';
 import {
-  CID, URL, alice, bob, channelState, healthCheck, message, messageNew, messageRead, messageSent, nextConnection,
-  nextFrame, ok, typing, valid, watching,
+  CID,
+  URL,
+  alice,
+  bob,
+  channelState,
+  healthCheck,
+  message,
+  messageNew,
+  messageRead,
+  messageSent,
+  nextConnection,
+  nextFrame,
+  ok,
+  typing,
+  valid,
+  watching,
 } from './fixtures';
 
 let server: WS;
@@ -47,9 +61,17 @@ describe('channel()', () => {
   });
 
   test('every channel sends through the one socket', async () => {
-    void client.channel('messaging', 'general').watch().catch(() => undefined);
-    void client.channel('livestream', 'lobby').watch().catch(() => undefined);
-    const cids = [await nextFrame(server), await nextFrame(server)].map((f) => (f.type === 'channel.watch' ? f.cid : f.type));
+    void client
+      .channel('messaging', 'general')
+      .watch()
+      .catch(() => undefined);
+    void client
+      .channel('livestream', 'lobby')
+      .watch()
+      .catch(() => undefined);
+    const cids = [await nextFrame(server), await nextFrame(server)].map((f) =>
+      f.type === 'channel.watch' ? f.cid : f.type,
+    );
     expect(cids).toEqual([CID, 'livestream:lobby']);
     expect(server.server.clients()).toHaveLength(1);
   });
@@ -61,14 +83,19 @@ describe('watch', () => {
     void channel.watch({ messages: { limit: 50 } }).catch(() => undefined);
     const request = await nextFrame(server);
     expect(request).toEqual({
-      type: 'channel.watch', request_id: expect.any(String), cid: 'messaging:pair',
-      data: { name: 'Pair', members: ['bob'] }, messages: { limit: 50 },
+      type: 'channel.watch',
+      request_id: expect.any(String),
+      cid: 'messaging:pair',
+      data: { name: 'Pair', members: ['bob'] },
+      messages: { limit: 50 },
     });
   });
 
   test('resolves with the channel.state payload, with state already filled', async () => {
     const channel = client.channel('messaging', 'general');
-    const watched = channel.watch().then((response) => ({ response, messages: channel.state.messages }));
+    const watched = channel
+      .watch()
+      .then((response) => ({ response, messages: channel.state.messages }));
     const request = await nextFrame(server);
     const answer = channelState(request.request_id, [message('m1', 'hello')]);
     server.send(answer);
@@ -82,7 +109,9 @@ describe('watch', () => {
 
   test('fills messages ordered by created_at and de-duplicated by id', async () => {
     const channel = await watchGeneral([
-      message('late', 'third', bob, 30), message('early', 'first', alice, 10), message('mid', 'second', bob, 20),
+      message('late', 'third', bob, 30),
+      message('early', 'first', alice, 10),
+      message('mid', 'second', bob, 20),
       message('early', 'first', alice, 10),
     ]);
     expect(channel.state.messages.map((m) => m.id)).toEqual(['early', 'mid', 'late']);
@@ -90,7 +119,11 @@ describe('watch', () => {
 
   test('fills read by user id, members by user id, and watcher_count', async () => {
     const channel = await watchGeneral();
-    expect(channel.state.read.bob).toEqual({ user: bob, last_read: expect.any(String), unread_messages: 2 });
+    expect(channel.state.read.bob).toEqual({
+      user: bob,
+      last_read: expect.any(String),
+      unread_messages: 2,
+    });
     expect(Object.keys(channel.state.read)).toEqual(['alice', 'bob']);
     expect(channel.state.members.bob).toMatchObject({ user_id: 'bob', role: 'member' });
     expect(channel.state.members.alice).toMatchObject({ user_id: 'alice', role: 'owner' });
@@ -114,8 +147,12 @@ describe('events', () => {
   test('message.new is in state before channel and client listeners run', async () => {
     const channel = await watchGeneral();
     const seen: string[] = [];
-    channel.on('message.new', (e) => seen.push(`channel saw ${e.message?.id} in ${channel.state.messages.length}`));
-    client.on('message.new', (e) => seen.push(`client saw ${e.message?.id} in ${channel.state.messages.length}`));
+    channel.on('message.new', (e) =>
+      seen.push(`channel saw ${e.message?.id} in ${channel.state.messages.length}`),
+    );
+    client.on('message.new', (e) =>
+      seen.push(`client saw ${e.message?.id} in ${channel.state.messages.length}`),
+    );
     server.send(messageNew(message('m2', 'hi alice', bob, 2)));
 
     expect(seen.sort()).toEqual(['channel saw m2 in 2', 'client saw m2 in 2']);
@@ -131,7 +168,10 @@ describe('events', () => {
   test('a new message marks its sender as having read it', async () => {
     const channel = await watchGeneral();
     server.send(messageNew(message('m2', 'hi', bob, 2)));
-    expect(channel.state.read.bob).toMatchObject({ last_read_message_id: 'm2', unread_messages: 0 });
+    expect(channel.state.read.bob).toMatchObject({
+      last_read_message_id: 'm2',
+      unread_messages: 0,
+    });
   });
 
   test("channel listeners get only their channel's events; client listeners get all", async () => {
@@ -143,7 +183,9 @@ describe('events', () => {
     client.on('message.new', onClient);
     server.send(messageNew(message('m2', 'general only', bob, 2)));
 
-    expect(onGeneral).toHaveBeenCalledWith(expect.objectContaining({ type: 'message.new', cid: CID }));
+    expect(onGeneral).toHaveBeenCalledWith(
+      expect.objectContaining({ type: 'message.new', cid: CID }),
+    );
     expect(onLobby).not.toHaveBeenCalled();
     expect(onClient).toHaveBeenCalledTimes(1);
   });
@@ -164,13 +206,20 @@ describe('events', () => {
     const channel = await watchGeneral();
     const read = messageRead(bob, 'm1');
     server.send(read);
-    expect(channel.state.read.bob).toEqual({ user: bob, last_read: read.created_at, last_read_message_id: 'm1', unread_messages: 0 });
+    expect(channel.state.read.bob).toEqual({
+      user: bob,
+      last_read: read.created_at,
+      last_read_message_id: 'm1',
+      unread_messages: 0,
+    });
   });
 
   test('typing.start and typing.stop add and remove the typist', async () => {
     const channel = await watchGeneral();
     const typists: string[][] = [];
-    channel.on((e) => e.type.startsWith('typing.') && typists.push(Object.keys(channel.state.typing)));
+    channel.on(
+      (e) => e.type.startsWith('typing.') && typists.push(Object.keys(channel.state.typing)),
+    );
     server.send(typing('typing.start', bob));
     expect(channel.state.typing.bob).toMatchObject({ type: 'typing.start', user: bob });
     server.send(typing('typing.stop', bob));
@@ -192,7 +241,9 @@ describe('events', () => {
     });
     const marking = channel.markRead();
     const request = await nextFrame(server);
-    expect(() => server.send(messageRead(alice, 'm1', request.request_id))).toThrow('listener broke');
+    expect(() => server.send(messageRead(alice, 'm1', request.request_id))).toThrow(
+      'listener broke',
+    );
     await expect(marking).resolves.toMatchObject({ event: { type: 'message.read', user: alice } });
   });
 });
@@ -202,12 +253,21 @@ describe('sendMessage', () => {
     const channel = await watchGeneral();
     const sending = channel.sendMessage({ text: 'hello bob' });
     const request = await nextFrame(server);
-    expect(request).toEqual({ type: 'message.new', request_id: expect.any(String), cid: CID, text: 'hello bob', id: expect.stringMatching(/^[A-Za-z0-9_-]{1,255}$/) });
+    expect(request).toEqual({
+      type: 'message.new',
+      request_id: expect.any(String),
+      cid: CID,
+      text: 'hello bob',
+      id: expect.stringMatching(/^[A-Za-z0-9_-]{1,255}$/),
+    });
     const id = request.type === 'message.new' ? request.id! : '';
     server.send(messageNew(message(id, 'hello bob', alice, 3)));
     server.send(messageSent(request.request_id, message(id, 'hello bob', alice, 3)));
 
-    await expect(sending).resolves.toMatchObject({ message: { id, text: 'hello bob' }, duplicate: false });
+    await expect(sending).resolves.toMatchObject({
+      message: { id, text: 'hello bob' },
+      duplicate: false,
+    });
     expect(channel.state.messages.map((m) => m.id)).toEqual(['m1', id]);
   });
 
@@ -215,13 +275,17 @@ describe('sendMessage', () => {
     const channel = await watchGeneral();
     void channel.sendMessage({ text: 'one' }).catch(() => undefined);
     void channel.sendMessage({ text: 'two' }).catch(() => undefined);
-    const ids = [await nextFrame(server), await nextFrame(server)].map((f) => (f.type === 'message.new' ? f.id : ''));
+    const ids = [await nextFrame(server), await nextFrame(server)].map((f) =>
+      f.type === 'message.new' ? f.id : '',
+    );
     expect(new Set(ids).size).toBe(2);
   });
 
   test('keeps the id and parent_id it is given', async () => {
     const channel = await watchGeneral();
-    void channel.sendMessage({ text: 'reply', id: 'my-id', parent_id: 'm1' }).catch(() => undefined);
+    void channel
+      .sendMessage({ text: 'reply', id: 'my-id', parent_id: 'm1' })
+      .catch(() => undefined);
     expect(await nextFrame(server)).toMatchObject({ id: 'my-id', parent_id: 'm1', text: 'reply' });
   });
 
@@ -250,14 +314,19 @@ describe('markRead', () => {
     server.send(event);
 
     await expect(marking).resolves.toEqual({ event });
-    expect(channel.state.read.alice).toMatchObject({ last_read_message_id: 'm1', unread_messages: 0 });
+    expect(channel.state.read.alice).toMatchObject({
+      last_read_message_id: 'm1',
+      unread_messages: 0,
+    });
   });
 });
 
 describe('typing', () => {
   /** The typing frames the server has received, in order. */
   const typingSent = () =>
-    (server.messages as { type: string }[]).map((f) => f.type).filter((type) => type.startsWith('typing.'));
+    (server.messages as { type: string }[])
+      .map((f) => f.type)
+      .filter((type) => type.startsWith('typing.'));
 
   test('keystroke sends typing.start at most once per 2 s, and typing.stop 1 s after the last keystroke', async () => {
     const channel = await watchGeneral();
@@ -280,12 +349,25 @@ describe('typing', () => {
   test('stopTyping sends typing.stop at once, and the next keystroke starts again', async () => {
     const channel = await watchGeneral();
     const started = channel.keystroke('m1');
-    expect(await nextFrame(server)).toMatchObject({ type: 'typing.start', cid: CID, parent_id: 'm1' });
+    expect(await nextFrame(server)).toMatchObject({
+      type: 'typing.start',
+      cid: CID,
+      parent_id: 'm1',
+    });
     const stopped = channel.stopTyping('m1');
-    expect(await nextFrame(server)).toMatchObject({ type: 'typing.stop', cid: CID, parent_id: 'm1' });
+    expect(await nextFrame(server)).toMatchObject({
+      type: 'typing.stop',
+      cid: CID,
+      parent_id: 'm1',
+    });
     const again = channel.keystroke('m1');
     expect(await nextFrame(server)).toMatchObject({ type: 'typing.start', parent_id: 'm1' });
-    for (const frame of server.messages.slice(-3) as { request_id: string }[]) server.send(ok(frame.request_id));
-    await expect(Promise.all([started, stopped, again])).resolves.toEqual([undefined, undefined, undefined]);
+    for (const frame of server.messages.slice(-3) as { request_id: string }[])
+      server.send(ok(frame.request_id));
+    await expect(Promise.all([started, stopped, again])).resolves.toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

@@ -6,7 +6,18 @@ import WS from 'jest-websocket-mock';
 import type { HealthCheckEvent } from '../frames';
 import { ChatError, LocalChatClient, type Event, type LocalChannel } from '../index';
 import {
-  CID, URL, alice, channelState, error, healthCheck, message, messageNew, messageSent, nextConnection, nextFrame, valid,
+  CID,
+  URL,
+  alice,
+  channelState,
+  error,
+  healthCheck,
+  message,
+  messageNew,
+  messageSent,
+  nextConnection,
+  nextFrame,
+  valid,
 } from './fixtures';
 
 let server: WS;
@@ -35,7 +46,10 @@ async function connect() {
 }
 
 /** messaging:general, watched, holding `messages`. */
-async function watchGeneral(client: LocalChatClient, messages = [message('m1', 'hello')]): Promise<LocalChannel> {
+async function watchGeneral(
+  client: LocalChatClient,
+  messages = [message('m1', 'hello')],
+): Promise<LocalChannel> {
   const channel = client.channel('messaging', 'general');
   const watching = channel.watch();
   server.send(channelState((await nextFrame(server)).request_id, messages));
@@ -55,7 +69,9 @@ const nextEvent = (client: LocalChatClient, type: Event['type']): Promise<Event>
 /** The type of every event the client emits, with connection.changed written as online/offline. */
 function recordEvents(client: LocalChatClient): string[] {
   const seen: string[] = [];
-  client.on((e) => seen.push(e.type === 'connection.changed' ? (e.online ? 'online' : 'offline') : e.type));
+  client.on((e) =>
+    seen.push(e.type === 'connection.changed' ? (e.online ? 'online' : 'offline') : e.type),
+  );
   return seen;
 }
 
@@ -91,7 +107,9 @@ describe('connectUser', () => {
 
   test('rejects a second user while one is connected', async () => {
     const { client } = await connect();
-    await expect(client.connectUser({ id: 'bob' }, 'token-bob')).rejects.toThrow(/"alice" is connected/);
+    await expect(client.connectUser({ id: 'bob' }, 'token-bob')).rejects.toThrow(
+      /"alice" is connected/,
+    );
     expect(client.userID).toBe('alice');
   });
 
@@ -111,11 +129,16 @@ describe('requests', () => {
     const { client } = await connect();
     const watching = client.channel('messaging', 'secret').watch();
     const request = await nextFrame(server);
-    server.send(error(request.request_id, 'not_allowed', 'You are not a member of messaging:secret.'));
+    server.send(
+      error(request.request_id, 'not_allowed', 'You are not a member of messaging:secret.'),
+    );
 
     const refusal = await watching.catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(ChatError);
-    expect(refusal).toMatchObject({ code: 'not_allowed', message: 'You are not a member of messaging:secret.' });
+    expect(refusal).toMatchObject({
+      code: 'not_allowed',
+      message: 'You are not a member of messaging:secret.',
+    });
   });
 
   test('an error frame leaves other pending requests waiting for their own answers', async () => {
@@ -161,7 +184,12 @@ describe('client events', () => {
     const news: Event[] = [];
     client.on((e) => all.push(e));
     client.on('message.new', (e) => news.push(e));
-    const elsewhere = valid({ ...messageNew(message('x1', 'elsewhere')), cid: 'livestream:lobby', channel_type: 'livestream', channel_id: 'lobby' });
+    const elsewhere = valid({
+      ...messageNew(message('x1', 'elsewhere')),
+      cid: 'livestream:lobby',
+      channel_type: 'livestream',
+      channel_id: 'lobby',
+    });
     server.send(messageNew(message('m1', 'hello')));
     server.send(elsewhere);
 
@@ -210,7 +238,11 @@ describe('reconnection', () => {
     server.send(healthCheck());
     const rewatch = await nextFrame(server);
     // it asks only for what it missed: the messages after the newest one it holds
-    expect(rewatch).toMatchObject({ type: 'channel.watch', cid: CID, messages: { id_gt: 'm1', limit: 300 } });
+    expect(rewatch).toMatchObject({
+      type: 'channel.watch',
+      cid: CID,
+      messages: { id_gt: 'm1', limit: 300 },
+    });
     server.send(channelState(rewatch.request_id, [message('m2', 'missed', alice, 2)], 3));
     await recovered;
 
@@ -228,13 +260,18 @@ describe('reconnection', () => {
     await again;
     const recovered = nextEvent(client, 'connection.recovered');
     server.send(healthCheck());
-    const missed = Array.from({ length: 305 }, (_, n) => message(`g${n}`, `missed ${n}`, alice, n + 2));
+    const missed = Array.from({ length: 305 }, (_, n) =>
+      message(`g${n}`, `missed ${n}`, alice, n + 2),
+    );
     const first = await nextFrame(server);
     expect(first).toMatchObject({ type: 'channel.watch', messages: { id_gt: 'm0', limit: 300 } });
     server.send(channelState(first.request_id, missed.slice(0, 300)));
     const second = await nextFrame(server);
     // the next page starts after the last message of the page, not after the newest one held
-    expect(second).toMatchObject({ type: 'channel.watch', messages: { id_gt: 'g299', limit: 300 } });
+    expect(second).toMatchObject({
+      type: 'channel.watch',
+      messages: { id_gt: 'g299', limit: 300 },
+    });
     server.send(channelState(second.request_id, missed.slice(300)));
     await recovered;
     expect(channel.state.messages).toHaveLength(306);
@@ -250,13 +287,20 @@ describe('reconnection', () => {
     await offline;
     const sending = channel.sendMessage({ text: 'written offline', id: 'offline-1' });
     await again;
-    expect(server.messages.filter((f) => (f as { type: string }).type === 'message.new')).toEqual([]);
+    expect(server.messages.filter((f) => (f as { type: string }).type === 'message.new')).toEqual(
+      [],
+    );
 
     server.send(healthCheck());
     const rewatch = await nextFrame(server);
     const resent = await nextFrame(server);
     expect(rewatch.type).toBe('channel.watch');
-    expect(resent).toMatchObject({ type: 'message.new', cid: CID, id: 'offline-1', text: 'written offline' });
+    expect(resent).toMatchObject({
+      type: 'message.new',
+      cid: CID,
+      id: 'offline-1',
+      text: 'written offline',
+    });
     server.send(channelState(rewatch.request_id, [message('m1', 'hello')]));
     server.send(messageSent(resent.request_id, message('offline-1', 'written offline', alice, 5)));
 
@@ -302,7 +346,7 @@ describe('reconnection', () => {
     await again; // a new socket, after the backoff
   });
 
-  test('waits longer after each failed attempt, with jitter, up to 25 s', async () => {
+  test('waits longer after each failed attempt, up to 25 s', async () => {
     const { socket } = await connect();
     jest.useFakeTimers(); // from here on, time moves only when the test says so
     const random = jest.spyOn(Math, 'random').mockReturnValue(0.999999); // the longest delay each time
@@ -318,13 +362,33 @@ describe('reconnection', () => {
     // Each gap is the backoff (a hair under the full delay) plus mock-socket's 4 ms to deliver a
     // close and 4 ms to open.
     const gaps = times.map((t, i) => t - (i === 0 ? dropped : times[i - 1]) - 8);
-    expect(gaps.slice(0, 8).map((g) => Math.round(g / 10) * 10)).toEqual([250, 500, 1000, 2000, 4000, 8000, 16000, 25000]);
+    expect(gaps.slice(0, 8).map((g) => Math.round(g / 10) * 10)).toEqual([
+      250, 500, 1000, 2000, 4000, 8000, 16000, 25000,
+    ]);
     expect(Math.max(...gaps)).toBeLessThanOrEqual(25_000);
+    expect(random).toHaveBeenCalled();
+  });
 
-    random.mockReturnValue(0); // the shortest: half the delay
-    const before = times.length;
-    await jest.advanceTimersByTimeAsync(12_500 + 8);
-    expect(times).toHaveLength(before + 1);
+  test('waits a random time between 0 and the backoff (full jitter)', async () => {
+    const { socket } = await connect();
+    jest.useFakeTimers();
+    // The first attempt draws 0 (at once), the second 0.5 (half its 500 ms), then the longest.
+    jest
+      .spyOn(Math, 'random')
+      .mockReturnValueOnce(0)
+      .mockReturnValueOnce(0.5)
+      .mockReturnValue(0.999999);
+    const times: number[] = [];
+    server.on('connection', (s) => {
+      times.push(Date.now());
+      s.close({ code: 1011, reason: 'still down', wasClean: true });
+    });
+    const dropped = Date.now();
+    socket.close({ code: 1011, reason: 'down', wasClean: true });
+    await jest.advanceTimersByTimeAsync(3_000);
+
+    const gaps = times.map((t, i) => t - (i === 0 ? dropped : times[i - 1]) - 8);
+    expect(gaps.slice(0, 3).map((g) => Math.round(g / 10) * 10)).toEqual([0, 250, 1000]);
   });
 
   test('a close with 1000 from the server ends the session without reconnecting', async () => {
@@ -340,6 +404,105 @@ describe('reconnection', () => {
     await jest.advanceTimersByTimeAsync(60_000);
     expect(connections).toBe(0);
     expect(client.userID).toBeUndefined();
+  });
+});
+
+describe('token expiry (close 4002)', () => {
+  /** The error frame the server sends before it closes an expired token's socket with 4002. */
+  const expired = () =>
+    valid({ type: 'error', code: 'token_expired', message: 'The token expired.' });
+
+  test('with a token provider, connectUser asks it for the token', async () => {
+    const client = new LocalChatClient({ wsUrl: URL });
+    clients.push(client);
+    const provider = jest.fn(async () => 'token-1');
+    const socket = nextConnection(server);
+    const connected = client.connectUser(alice, provider);
+    expect(new globalThis.URL((await socket).url).searchParams.get('token')).toBe('token-1');
+    server.send(healthCheck());
+    await expect(connected).resolves.toMatchObject({ type: 'health.check' });
+    expect(provider).toHaveBeenCalledTimes(1);
+  });
+
+  test('with a provider, it fetches a fresh token, reconnects with it and resends what is unanswered', async () => {
+    const client = new LocalChatClient({ wsUrl: URL });
+    clients.push(client);
+    const tokens = ['token-1', 'token-2'];
+    const provider = jest.fn(async () => tokens.shift()!);
+    const first = nextConnection(server);
+    const connected = client.connectUser(alice, provider);
+    const socket = await first;
+    server.send(healthCheck());
+    await connected;
+    const channel = await watchGeneral(client);
+    const events = recordEvents(client);
+    const sending = channel.sendMessage({ text: 'in flight', id: 'f1' });
+    const inFlight = await nextFrame(server);
+
+    const again = nextConnection(server);
+    server.send(expired());
+    socket.close({ code: 4002, reason: 'token expired', wasClean: true });
+    const socket2 = await again;
+    expect(new globalThis.URL(socket2.url).searchParams.get('token')).toBe('token-2');
+    expect(provider).toHaveBeenCalledTimes(2);
+    expect(events).toEqual(['offline']);
+
+    server.send(healthCheck());
+    const rewatch = await nextFrame(server);
+    const resent = await nextFrame(server);
+    expect(rewatch).toMatchObject({ type: 'channel.watch', messages: { id_gt: 'm1' } });
+    expect(resent).toEqual(inFlight);
+    server.send(messageSent(resent.request_id, message('f1', 'in flight', alice, 5)));
+    await expect(sending).resolves.toMatchObject({ message: { id: 'f1' } });
+    expect(client.userID).toBe('alice');
+    expect(events).toEqual(['offline', 'online', 'health.check']);
+  });
+
+  test('a provider that fails is asked again after a backoff', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    const client = new LocalChatClient({ wsUrl: URL });
+    clients.push(client);
+    const provider = jest
+      .fn<Promise<string>, []>()
+      .mockRejectedValueOnce(new Error('auth server down'))
+      .mockResolvedValue('token-2');
+    const socket = nextConnection(server);
+    const connected = client.connectUser(alice, provider);
+    await jest.advanceTimersByTimeAsync(300); // the first backoff is at most 250 ms
+    expect(new globalThis.URL((await socket).url).searchParams.get('token')).toBe('token-2');
+    server.send(healthCheck());
+    await expect(connected).resolves.toMatchObject({ type: 'health.check' });
+    expect(provider).toHaveBeenCalledTimes(2);
+  });
+
+  test('with a token string, it stops: connection.changed {online: false}, pending requests rejected, no reconnect', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    const { client, socket } = await connect();
+    const changes: Event[] = [];
+    client.on('connection.changed', (e) => changes.push(e));
+    const pending = client.channel('messaging', 'general').watch();
+    await nextFrame(server);
+    let connections = 0;
+    server.on('connection', () => connections++);
+    server.send(expired());
+    socket.close({ code: 4002, reason: 'token expired', wasClean: true });
+
+    await expect(pending).rejects.toMatchObject({
+      code: 4002,
+      message: 'Closed (4002): token expired',
+    });
+    expect(changes).toEqual([{ type: 'connection.changed', online: false }]);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(connections).toBe(0);
+    expect(client.userID).toBeUndefined();
+  });
+
+  test('a token string already expired at connect rejects connectUser with 4002', async () => {
+    const client = new LocalChatClient({ wsUrl: URL });
+    const socket = nextConnection(server);
+    const connecting = client.connectUser(alice, 'expired');
+    (await socket).close({ code: 4002, reason: 'token expired', wasClean: true });
+    await expect(connecting).rejects.toMatchObject({ code: 4002 });
   });
 });
 
@@ -388,5 +551,7 @@ describe('disconnectUser', () => {
 
 test('the mock server cannot send a frame the schema refuses', () => {
   const { mutes: _dropped, ...withoutMutes } = healthCheck().me;
-  expect(() => valid({ ...healthCheck(), me: withoutMutes } as unknown as HealthCheckEvent)).toThrow(/must have required property 'mutes'/);
+  expect(() =>
+    valid({ ...healthCheck(), me: withoutMutes } as unknown as HealthCheckEvent),
+  ).toThrow(/must have required property 'mutes'/);
 });

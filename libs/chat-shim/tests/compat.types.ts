@@ -14,11 +14,37 @@
  *   file must be updated: the list of differences cannot silently go stale.
  */
 import type {
-  Channel as StreamChannel, ChannelMemberResponse, ChannelResponse, ConnectionOpen, Event as StreamEvent,
-  EventHandler as StreamEventHandler, MessageResponse, QueryChannelAPIResponse, StreamChat, UserResponse,
+  BanUserOptions,
+  Channel as StreamChannel,
+  ChannelMemberResponse,
+  ChannelResponse,
+  ConnectionOpen,
+  DeleteMessageOptions,
+  Event as StreamEvent,
+  EventHandler as StreamEventHandler,
+  FlagMessageResponse,
+  GetRepliesAPIResponse,
+  MessagePaginationOptions,
+  MessageResponse,
+  MuteUserOptions,
+  MuteUserResponse,
+  QueryChannelAPIResponse,
+  Reaction,
+  ReactionAPIResponse,
+  SendReactionOptions,
+  StreamChat,
+  TokenProvider,
+  UpdateMessageAPIResponse,
+  UserResponse,
 } from 'stream-chat';
 
-import { ChatError, LocalChatClient, StreamChat as StreamChatAlias, type Event, type LocalChannel } from '../index';
+import {
+  ChatError,
+  LocalChatClient,
+  StreamChat as StreamChatAlias,
+  type Event,
+  type LocalChannel,
+} from '../index';
 
 declare const client: LocalChatClient;
 declare const channel: LocalChannel;
@@ -26,17 +52,25 @@ declare const streamHandler: StreamEventHandler;
 declare const token: string;
 export async function compat(): Promise<void> {
   // --- the client ---------------------------------------------------------------------------
-  const fromOptions: LocalChatClient = new LocalChatClient({ wsUrl: 'ws://localhost:8000/ws/chat/' });
+  const fromOptions: LocalChatClient = new LocalChatClient({
+    wsUrl: 'ws://localhost:8000/ws/chat/',
+  });
   const byAlias: LocalChatClient = new StreamChatAlias();
 
   // connectUser(user, token): Stream's user type is accepted; the answer reads as Stream's ConnectionOpen.
   const user: Parameters<StreamChat['connectUser']>[0] = { id: 'alice', name: 'Alice' };
   const opened = await client.connectUser(user, token);
   const connectionId: ConnectionOpen['connection_id'] = opened.connection_id;
-  const me: Pick<NonNullable<ConnectionOpen['me']>, 'id' | 'name' | 'role' | 'mutes' | 'channel_mutes' | 'unread_count'> = opened.me;
+  const me: Pick<
+    NonNullable<ConnectionOpen['me']>,
+    'id' | 'name' | 'role' | 'mutes' | 'channel_mutes' | 'unread_count'
+  > = opened.me;
   const open: ConnectionOpen = opened;
-  // @ts-expect-error The shim takes a token string only, not Stream's token provider function.
-  void client.connectUser(user, async () => token);
+  // Stream's token provider: asked again for a token when the server says the last one expired.
+  const provider: TokenProvider = async () => token;
+  await client.connectUser(user, provider);
+  // @ts-expect-error Stream also takes null / undefined (anonymous users); the shim needs a token.
+  void client.connectUser(user, null);
   // @ts-expect-error Stream's user.id is required, and so is it here.
   void client.connectUser({ name: 'Alice' }, token);
 
@@ -47,7 +81,10 @@ export async function compat(): Promise<void> {
   await client.disconnectUser(1000);
 
   // channel(type, id, data): Stream's call with members and a name.
-  const general: LocalChannel = client.channel('messaging', 'general', { members: ['alice', 'bob'], name: 'General' });
+  const general: LocalChannel = client.channel('messaging', 'general', {
+    members: ['alice', 'bob'],
+    name: 'General',
+  });
   // @ts-expect-error No distinct channels by members alone yet: the shim needs an id.
   client.channel('messaging', { members: ['alice', 'bob'] });
   // @ts-expect-error Only `name` and `members` are stored; Stream's custom channel fields are not.
@@ -64,8 +101,10 @@ export async function compat(): Promise<void> {
   client.on('connection.changed', (event) => event.online);
   client.on('connection.recovered', () => undefined);
   client.on('message.new', streamHandler);
-  // @ts-expect-error Events the server never sends are not offered, so a typo fails here rather than never firing.
   client.on('message.updated', handler);
+  client.on('reaction.new', (event) => event.reaction?.type);
+  // @ts-expect-error Events the server never sends are not offered, so a typo fails here rather than never firing.
+  client.on('member.added', handler);
 
   // --- a channel ----------------------------------------------------------------------------
   const cid: StreamChannel['cid'] = general.cid;
@@ -96,12 +135,20 @@ export async function compat(): Promise<void> {
   // @ts-expect-error Stream's state turns last_read into a Date; the shim keeps the ISO string.
   const read: StreamChannel['state']['read'] = channel.state.read;
 
-  // sendMessage({text, id?, parent_id?}): resolves with Stream's `message` field.
+  // sendMessage({text, id?, parent_id?, ...}): resolves with Stream's `message` field.
   const sent = await channel.sendMessage({ text: 'hello', id: 'my-id', parent_id: 'm1' });
   const sentMessage: MessageResponse = sent.message;
   await channel.sendMessage({ text: 'no id: the shim makes one' });
-  // @ts-expect-error Attachments are not stored yet.
-  await channel.sendMessage({ text: 'with a file', attachments: [{ type: 'image' }] });
+  await channel.sendMessage({
+    text: 'a reply, shown in the channel, quoting, mentioning, with a file',
+    parent_id: 'm1',
+    show_in_channel: true,
+    quoted_message_id: 'm0',
+    mentioned_users: ['bob'],
+    attachments: [{ type: 'image', asset_url: '/files/a.png' }],
+  });
+  // @ts-expect-error Stream's custom message fields are not stored.
+  await channel.sendMessage({ text: 'custom', priority: 'high' });
 
   // markRead(): { event } as Stream's EventAPIResponse has it, minus `duration`.
   const marked = await channel.markRead();
@@ -120,7 +167,122 @@ export async function compat(): Promise<void> {
   // Refusals carry a code, as Stream's errors do.
   const code: string | number = new ChatError('refused', 'not_allowed').code;
 
-  void [fromOptions, byAlias, connectionId, me, open, userID, current, active, disconnect, cid, type, id, initialized, name];
-  void [response, channelData, timed, members, typing, watcherCount, firstText, message, readUnread, localMessages, read];
+  void [
+    fromOptions,
+    byAlias,
+    connectionId,
+    me,
+    open,
+    userID,
+    current,
+    active,
+    disconnect,
+    cid,
+    type,
+    id,
+    initialized,
+    name,
+  ];
+  void [
+    response,
+    channelData,
+    timed,
+    members,
+    typing,
+    watcherCount,
+    firstText,
+    message,
+    readUnread,
+    localMessages,
+    read,
+  ];
   void [sentMessage, member, stopTyping, streamKeystroke, code];
+}
+
+/** The calls of issue 8: messages, reactions, threads, pins, moderation, and where Stream keeps
+ * their state. */
+export async function compatMessages(): Promise<void> {
+  // client.updateMessage(message): id and text, as Stream's UpdatedMessage has them.
+  const updated = await client.updateMessage({ id: 'm1', text: 'fixed', mentioned_users: ['bob'] });
+  const updateAnswer: Omit<UpdateMessageAPIResponse, 'duration'> = updated;
+  // @ts-expect-error Stream's updateMessage takes any Partial<MessageResponse>; the shim needs id and text.
+  await client.updateMessage({ id: 'm1' });
+
+  // client.deleteMessage(id, {hardDelete}): Stream's options; resolves with the message.
+  const deleteOptions: DeleteMessageOptions = { hardDelete: true };
+  const deleted: Pick<
+    Awaited<ReturnType<StreamChat['deleteMessage']>>,
+    'message'
+  > = await client.deleteMessage('m1', deleteOptions);
+  await client.deleteMessage('m1');
+  // @ts-expect-error Stream also takes a bare boolean for hardDelete; the shim takes the options only.
+  await client.deleteMessage('m1', true);
+
+  // channel.sendReaction(id, reaction, {enforce_unique}) / deleteReaction(id, type): Stream's types.
+  const like: Reaction = { type: 'like', score: 2 };
+  const reactionOptions: SendReactionOptions = { enforce_unique: true };
+  const reacted: Omit<ReactionAPIResponse, 'duration'> = await channel.sendReaction(
+    'm1',
+    like,
+    reactionOptions,
+  );
+  await channel.sendReaction('m1', { type: 'love' });
+  const unreacted: Omit<ReactionAPIResponse, 'duration'> = await channel.deleteReaction(
+    'm1',
+    'like',
+  );
+
+  // channel.getReplies(parent_id, options): Stream's pagination type; resolves with `messages`.
+  // (Only limit, id_lt and id_gt are sent: Stream's other pagination fields type-check and are ignored.)
+  const page: MessagePaginationOptions = { limit: 25, id_lt: 'r9' };
+  const thread: Omit<GetRepliesAPIResponse, 'duration'> = await channel.getReplies('m1', page);
+  await channel.getReplies('m1', { id_gt: 'r1' });
+
+  // client.pinMessage(id, expires?) / unpinMessage(id): resolve with the message.
+  const pinned: Omit<UpdateMessageAPIResponse, 'duration'> = await client.pinMessage('m1');
+  await client.pinMessage('m1', '2026-12-01T00:00:00Z');
+  await client.unpinMessage('m1');
+  // @ts-expect-error Stream also takes the message object; the shim takes its id.
+  await client.pinMessage({ id: 'm1' });
+  // @ts-expect-error Stream also takes a timeout in seconds; the shim takes the expiry time.
+  await client.pinMessage('m1', 60);
+
+  // client.flagMessage(id, {reason}).
+  await client.flagMessage('m1', { reason: 'spam' });
+  const flagged = await client.flagMessage('m1');
+  // @ts-expect-error The answer is `ok`: Stream's `{flag}` is not sent back.
+  const flag: FlagMessageResponse['flag'] = flagged.flag;
+
+  // client.muteUser(id, userID?, {timeout}) / unmuteUser(id) and client.mutedUsers.
+  const muteOptions: MuteUserOptions = { timeout: 60 };
+  await client.muteUser('bob', undefined, muteOptions);
+  await client.muteUser('bob');
+  await client.unmuteUser('bob');
+  const mutedUsers: StreamChat['mutedUsers'] = client.mutedUsers;
+  const muted = await client.muteUser('bob');
+  // @ts-expect-error The answer is notification.mutes_updated `{me}`, not Stream's `{mute, own_user}`.
+  const muteAnswer: Omit<MuteUserResponse, 'duration'> = muted;
+
+  // banUser(id, {timeout, reason}) / unbanUser(id): in a channel, or app-wide on the client.
+  const banOptions: BanUserOptions = { timeout: 60, reason: 'spam' };
+  await channel.banUser('bob', banOptions);
+  await channel.unbanUser('bob');
+  await client.banUser('bob', { reason: 'spam' });
+  await client.unbanUser('bob');
+
+  // Where Stream keeps the state: threads and pins on channel.state, capabilities and config on
+  // channel.data.
+  const replies: MessageResponse[] | undefined = channel.state.threads['m1'];
+  const pins: MessageResponse[] = channel.state.pinnedMessages;
+  // @ts-expect-error Stream's state turns created_at into a Date (LocalMessage); the shim keeps the ISO string.
+  const localThreads: StreamChannel['state']['threads'] = channel.state.threads;
+  // @ts-expect-error As above, for the pins.
+  const localPins: StreamChannel['state']['pinnedMessages'] = channel.state.pinnedMessages;
+  const capabilities: NonNullable<StreamChannel['data']>['own_capabilities'] =
+    channel.data?.own_capabilities;
+  const reactionsOn: boolean | undefined = channel.data?.config?.reactions;
+  const members: ChannelMemberResponse[] = Object.values(channel.state.members);
+
+  void [updateAnswer, deleted, reacted, unreacted, thread, pinned, flag, mutedUsers, muteAnswer];
+  void [replies, pins, localThreads, localPins, capabilities, reactionsOn, members];
 }

@@ -4,7 +4,7 @@
  * without waiting for acks, while the test kills the server or cuts the network under them.
  *
  * Run: `node_modules/.bin/tsx libs/chat-shim/tests/live/recovery.live.ts` with JATTE_WS_URL,
- * ALICE_TOKEN, BOB_TOKEN, and optionally BOB_WS_URL (bob's backend), RECOVERY_CID, RECOVERY_COUNT, RECOVERY_INTERVAL_MS,
+ * ALICE_TOKEN, BOB_TOKEN, and optionally ALICE_TOKENS (alice then uses a token provider), BOB_WS_URL (bob's backend), RECOVERY_CID, RECOVERY_COUNT, RECOVERY_INTERVAL_MS,
  * RECOVERY_RUN (an id prefix), RECOVERY_DEADLINE_MS in the environment. Prints one JSON line per
  * event ({"event":"ready"}, {"event":"acked","n":N} every 10 acks, "offline", "online",
  * "recovered", ...) and last {"event":"done","clients":{"alice":{sent,acked,held,...},"bob":{...}}}.
@@ -77,15 +77,21 @@ const print = (line: object) =>
   );
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let acks = 0; // answered sends of both clients
+// With ALICE_TOKENS (comma-separated), alice connects with a token provider that hands them out in
+// turn, as an app's provider fetches a fresh token once the server says the last one expired.
+const aliceTokens = process.env.ALICE_TOKENS?.split(',');
+const tokensUsed: Record<string, number> = {};
+const providerOf = (tokens: string[], name: string) => () => {
+  const n = (tokensUsed[name] = (tokensUsed[name] ?? 0) + 1);
+  return Promise.resolve(tokens[Math.min(n, tokens.length) - 1] ?? '');
+};
 
-async function open(
-  name: string,
-  token: string,
-  members: string[],
-  url = wsUrl,
-): Promise<Driven> {
+async function open(name: string, token: string, members: string[], url = wsUrl): Promise<Driven> {
   const client = new LocalChatClient({ wsUrl: url });
-  await client.connectUser({ id: name, name }, token);
+  await client.connectUser(
+    { id: name, name },
+    name === 'alice' && aliceTokens ? providerOf(aliceTokens, name) : token,
+  );
   const [type, id] = cid.split(':') as [string, string];
   const channel = client.channel(type, id, { members });
   await channel.watch({ messages: { limit: 300 } });
@@ -165,6 +171,7 @@ async function main(): Promise<void> {
     await sleep(50);
   const report = ({ client: _client, channel, ...d }: Driven) => ({
     ...d,
+    tokens_used: tokensUsed[d.name] ?? 0,
     held: channel.state.messages.map((m) => m.id),
     held_created_at: channel.state.messages.map((m) => m.created_at),
   });
