@@ -2,7 +2,10 @@
 
 from django.contrib import admin
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest, StreamingHttpResponse
 
+from chat.importing.exporter import export_response
 from chat.models import Ban, Channel, ChatUser, Flag, Member, Message, Mute, Reaction, Read
 
 
@@ -21,6 +24,12 @@ class ChannelAdmin(admin.ModelAdmin[Channel]):
     list_display = ("cid", "name", "created_by", "created_at", "last_message_at")
     list_filter = ("type",)
     search_fields = ("cid", "name")
+    actions = ["export_channels"]
+
+    @admin.action(description="Export these channels (Stream's import format)")
+    def export_channels(self, request: HttpRequest, queryset: QuerySet[Channel]) -> StreamingHttpResponse:
+        """The chosen channels with their users, members, messages and reactions, as `tools/dev export` writes them."""
+        return export_response(request, list(queryset.values_list("cid", flat=True)))
 
 
 @admin.register(Member)

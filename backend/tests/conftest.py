@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
-import psycopg
 import pytest
 from channels.testing import WebsocketCommunicator
 
@@ -71,30 +69,13 @@ class Client:
 Connect = Callable[..., Any]
 
 
-def _postgres(url: str) -> str:
-    return url.replace("postgres://", "postgresql://", 1)
-
-
-def _postgres_reachable() -> bool:
-    try:
-        with psycopg.connect(_postgres(POSTGRES_URL), connect_timeout=2):
-            return True
-    except psycopg.OperationalError:
-        return False
-
-
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database on the TEST_POSTGRES_URL server, dropped afterwards."""
-    require_service("PostgreSQL", _postgres_reachable(), POSTGRES_URL)
-    name = f"jatte_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(_postgres(POSTGRES_URL), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(_postgres(POSTGRES_URL), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    from .services_for_tests import fresh_postgres  # it needs require_service, defined above
+
+    with fresh_postgres() as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

@@ -17,14 +17,19 @@ import redis
 from .conftest import require_service
 from .servers import free_port
 
-__all__ = ["POSTGRES_URL", "RedisServer", "fresh_postgres", "postgres_reachable"]
+__all__ = ["POSTGRES_URL", "RedisServer", "fresh_postgres", "postgres_reachable", "psycopg_url"]
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 
 
+def psycopg_url(url: str) -> str:
+    """A DATABASE_URL as psycopg spells it."""
+    return url.replace("postgres://", "postgresql://", 1)
+
+
 def postgres_reachable() -> bool:
     try:
-        with psycopg.connect(POSTGRES_URL.replace("postgres://", "postgresql://", 1), connect_timeout=2):
+        with psycopg.connect(psycopg_url(POSTGRES_URL), connect_timeout=2):
             return True
     except psycopg.OperationalError:
         return False
@@ -34,7 +39,7 @@ def postgres_reachable() -> bool:
 def fresh_postgres() -> Iterator[str]:
     """A new, empty database on the test PostgreSQL server, dropped afterwards; yields its URL."""
     require_service("PostgreSQL", postgres_reachable(), POSTGRES_URL)
-    admin = POSTGRES_URL.replace("postgres://", "postgresql://", 1)
+    admin = psycopg_url(POSTGRES_URL)
     name = f"jatte_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')

@@ -16,8 +16,8 @@ import websockets
 
 from chat.auth import mint_token
 
-from .conftest import _postgres
 from .servers import BackendProcess
+from .services_for_tests import psycopg_url
 
 DEMO = "messaging:demo"
 
@@ -135,7 +135,7 @@ async def test_postgres_connections_killed_under_the_backend_are_reopened_and_th
     await _send(alice, "before", "pg-1", "m1")
     assert (await _answer(alice, "m1"))["type"] == "message.sent"
     database = url.rsplit("/", 1)[1]
-    with psycopg.connect(_postgres(url.rsplit("/", 1)[0] + "/postgres"), autocommit=True) as admin:
+    with psycopg.connect(psycopg_url(url.rsplit("/", 1)[0] + "/postgres"), autocommit=True) as admin:
         killed = admin.execute(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
             (database,),
@@ -144,7 +144,7 @@ async def test_postgres_connections_killed_under_the_backend_are_reopened_and_th
     await _send(alice, "after", "pg-2", "m2")
     sent = await _answer(alice, "m2")
     assert sent["type"] == "message.sent" and sent["duplicate"] is False
-    with psycopg.connect(_postgres(url)) as conn:
+    with psycopg.connect(psycopg_url(url)) as conn:
         rows = conn.execute("SELECT message_id FROM chat_message ORDER BY seq").fetchall()
     assert [r[0] for r in rows] == ["pg-1", "pg-2"]
     await alice.close()

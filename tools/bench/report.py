@@ -123,6 +123,14 @@ def shim(bench: Results, bundle: str, f: dict[str, Any]) -> str:
     return f"{f['minified_kib']:.1f} | {f['gzip_kib']:.2f} | {f['gzip_bytes']:,}"
 
 
+def importing(bench: Results, database: str, f: dict[str, Any]) -> str:
+    verdict = "met" if f["msg_s"] >= 20_000 else "**missed**"
+    return (
+        f"{f['msg_s']:,.0f} | {verdict} | {f['messages']:,} + {f['reactions']:,} reactions | {f['file_mib']:,.0f} MiB "
+        f"| {f['seconds']:.1f} s | {f['records_s']:,.0f} | {f['import_cpu']:.2f} | {f['load']:.2f}"
+    )
+
+
 def deliveries(f: dict[str, Any]) -> str:
     """The cells every paced scenario starts with: p50, p99 and max delivery latency, and how many missed."""
     return f"{ms(f['p50'])} | {ms(f['p99'])} | {ms(f['max'])} | {f['missing']}"
@@ -188,6 +196,18 @@ a fresh PostgreSQL database created and dropped by the run. Compared with one pr
 | server | p50 | p99 | max | missing | vs one process p50 / p99 | stored (distinct) of sent | server CPU (both) | notes |""",
         scaleout,
         "2 x {}",
+    ),
+    "import": (
+        """## Import: a Stream import file into a fresh database (issue 11: ≥ 20,000 messages/s)
+
+`manage.py import_stream` of a generated file in Stream's import format: 1,000 users and channels,
+5 members each, the messages (30% thread replies, quotes, in time order), then a reaction on about
+half of them. Time is the whole command less Django's start-up; import CPU is the import process
+(both threads; the database server's own CPU is not in it).
+
+| database | messages/s | target | messages | file | time | records/s | import CPU | load before |""",
+        importing,
+        "{}",
     ),
     "shim": (
         """## The shim, minified + gzipped

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from runner import Scenario
 
-from scenarios import connections, fanout, history, latency, scaleout, shim, throughput
+from scenarios import connections, fanout, history, importing, latency, scaleout, shim, throughput
 
 __all__ = ["SCENARIOS"]
 
 SCENARIOS: dict[str, Scenario] = {
     module.SCENARIO.name: module.SCENARIO
-    for module in (latency, throughput, fanout, connections, history, scaleout, shim)
+    for module in (latency, throughput, fanout, connections, history, scaleout, shim, importing)
 }

@@ -1,0 +1,272 @@
+"""One import: read the file's values, turn them into records, hand them to the writer, report.
+
+Reading (parsing, validating, preparing each message's columns) runs beside writing: in a forked
+process for a large JSON Lines file, which takes a core of its own, otherwise in a thread (the
+database's own work, SQLite's C code or PostgreSQL's server, runs without the GIL, so even a thread
+overlaps with it). Either way the reader hands over chunks of plain tuples:
+
+- `(line, kind, data, prepared)`: a valid record (`data` is None when `prepared` holds all of it);
+- `(line, kind, reason)`: a refused one; `(line, "", reason)`: the file broke there, nothing after.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import multiprocessing
+import os
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from chat.importing import formats, sql
+from chat.importing.attachments import Fetcher
+from chat.importing.report import Progress, Report
+from chat.importing.rules import (
+    UNREADABLE,
+    BadRecord,
+    ChannelExport,
+    Record,
+    cid_of,
+    from_legacy,
+    from_line,
+    from_object,
+)
+from chat.importing.sql import Adapt
+from chat.importing.writer import BATCH, Writer, prepared
+
+__all__ = ["MODES", "READERS", "run_import"]
+
+MODES = ("insert", "upsert")
+READERS = ("auto", "thread", "process")
+PROCESS_FROM = 16 << 20  # bytes of JSON Lines from which `auto` reads in a process of its own
+_CHUNK = 1024  # items handed over at a time
+_AHEAD = 8  # chunks the reader may be ahead of the writer
+
+Item = tuple[Any, ...]
+Chunk = tuple[list[Item], int]  # the items and how far into the file (bytes) they reach
+
+
+def _records(source: formats.Source, export: ChannelExport) -> list[Record]:
+    shape = source.shape
+    if shape == "line":
+        return [from_line(source.line, source.value)]
+    if shape == "record":
+        return [from_object(source.line, source.value)]
+    if shape == "legacy":
+        return [from_legacy(source.line, source.value)]
+    if shape == "channel":
+        return export.on_channel(source.line, source.value)
+    if shape == "member":
+        return export.on_member(source.line, source.value)
+    return export.on_message(source.line, source.value)
+
+
+def _chunks(
+    sources: Iterator[formats.Source], export: ChannelExport, raw: IO[bytes], now: datetime, adapt: Adapt
+) -> Iterator[Chunk]:
+    """The file's items, a chunk at a time (what either reader hands over)."""
+    items: list[Item] = []
+    for source in sources:
+        if source.shape == "error":
+            items.append((source.line, "", str(source.value)))
+            break
+        try:
+            for record in _records(source, export):
+                ready = prepared(record, now, adapt)
+                items.append((record.line, record.kind, None if ready is not None else record.data, ready))
+        except BadRecord as bad:
+            items.append((source.line, bad.kind, bad.reason))
+        if len(items) >= _CHUNK:
+            yield items, raw.tell()
+            items = []
+    yield items, raw.tell()
+
+
+def run_import(
+    path: Path,
+    mode: str = "insert",
+    dry_run: bool = False,
+    fetch_attachments: bool = False,
+    err: IO[str] | None = None,
+    terminal: bool | None = None,
+    batch: int = BATCH,
+    reader: str = "auto",
+    now: datetime | None = None,
+) -> Report:
+    """Imports the file and returns what happened; bad records are written to `err` as they come.
+
+    `now` is the time given to what the file leaves undated (the moment of the import by default).
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if reader not in READERS:
+        raise ValueError(f"reader must be one of {', '.join(READERS)}, not {reader!r}")
+    err = err if err is not None else sys.stderr
+    stream, raw = formats.open_file(path)
+    with contextlib.closing(raw):
+        form = formats.detect(stream)
+        report = Report(out=err, format=form)
+        err.write(
+            f"import: {path}: {formats.FORMATS[form]}, mode {mode}"
+            + (" (dry run: checked, then rolled back)" if dry_run else "")
+            + "\n"
+        )
+        progress = Progress(path.stat().st_size, err, err.isatty() if terminal is None else terminal)
+        writer = Writer(report, now or timezone.now(), mode, batch, Fetcher() if fetch_attachments else None)
+        export = ChannelExport()
+        if reader == "auto":
+            large = form == "jsonl" and path.stat().st_size >= PROCESS_FROM
+            reader = "process" if large and "fork" in multiprocessing.get_all_start_methods() else "thread"
+        if reader == "process" and form != "jsonl":
+            reader = "thread"  # a channel export's reader keeps state across records
+        with sql.bulk(), transaction.atomic() if dry_run else contextlib.nullcontext():
+            try:
+                if reader == "process":
+                    raw.seek(0)
+                    chunks = _in_process(path, writer.now, writer.adapt)
+                else:
+                    chunks = _in_thread(
+                        _chunks(formats.read(stream, form), export, raw, writer.now, writer.adapt)
+                    )
+                started = time.monotonic()
+                _feed(chunks, writer, report, progress)
+                writer.flush()
+                report.timings.append(f"records read and written: {time.monotonic() - started:.1f} s")
+                writer.finish()
+            finally:
+                progress.close(raw.tell() if reader == "thread" else path.stat().st_size)
+            if dry_run:
+                transaction.set_rollback(True)
+    if writer.disordered:
+        report.notes.append(
+            f"{len(writer.disordered):,} channels had messages out of time order: their order follows created_at"
+        )
+    if writer.channel_mutes_dropped:
+        report.notes.append(
+            f"{writer.channel_mutes_dropped:,} users had channel_mutes, which Jatte does not have: left out"
+        )
+    if report.counts.get("device"):
+        report.notes.append("devices are read and skipped: Jatte sends no push notifications")
+    if export.fewer_reactions:
+        report.notes.append(
+            f"{export.fewer_reactions:,} messages count more reactions than the export embeds"
+            " (reaction_counts): only the embedded ones, with their users, were imported"
+        )
+    return report
+
+
+def _hand_over(out: Any, item: Any, stop: Callable[[], bool]) -> bool:
+    while not stop():
+        try:
+            out.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+def _in_thread(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
+    """The chunks, read ahead by a thread."""
+    handed: queue.Queue[Any] = queue.Queue(maxsize=_AHEAD)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for chunk in chunks:
+                if not _hand_over(handed, chunk, stop.is_set):
+                    return
+            _hand_over(handed, None, stop.is_set)
+        except BaseException as failure:  # raised again in the writer's thread
+            _hand_over(handed, failure, stop.is_set)
+
+    thread = threading.Thread(target=read, name="import-reader", daemon=True)
+    thread.start()
+    try:
+        while (chunk := handed.get()) is not None:
+            if isinstance(chunk, BaseException):
+                raise chunk
+            yield chunk
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _read_in_child(path: Path, out: Any, now: datetime, adapt: Adapt) -> None:
+    """The reader process (forked): the file's chunks into `out`, then None. It leaves through
+    os._exit, so nothing it inherited (the database connection above all) is closed or flushed."""
+    status = 0
+    try:
+        stream, raw = formats.open_file(path)
+        for chunk in _chunks(formats.read(stream, "jsonl"), ChannelExport(), raw, now, adapt):
+            out.put(chunk)
+        out.put(None)
+    except BaseException as failure:
+        out.put(f"the reader process failed: {type(failure).__name__}: {failure}")
+        status = 1
+    finally:
+        out.close()
+        out.join_thread()
+        os._exit(status)
+
+
+def _in_process(path: Path, now: datetime, adapt: Adapt) -> Iterator[Chunk]:
+    """The chunks, read ahead by a forked process on a core of its own."""
+    context = multiprocessing.get_context("fork")
+    handed = context.Queue(maxsize=_AHEAD)
+    child = context.Process(
+        target=_read_in_child, args=(path, handed, now, adapt), name="import-reader", daemon=True
+    )
+    child.start()
+    try:
+        while True:
+            try:
+                chunk = handed.get(timeout=1.0)
+            except queue.Empty:
+                if not child.is_alive():
+                    raise RuntimeError(f"the reader process ended (exit status {child.exitcode})") from None
+                continue
+            if chunk is None:
+                return
+            if isinstance(chunk, str):
+                raise RuntimeError(chunk)
+            yield chunk
+    finally:
+        if child.is_alive():
+            child.terminate()
+        child.join()
+        handed.close()
+
+
+def _feed(chunks: Iterator[Chunk], writer: Writer, report: Report, progress: Progress) -> None:
+    # Millions of short-lived records and rows, none in a cycle: the collector's default rhythm
+    # spent a fifth of an import's CPU walking them (py-spy).
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(200_000, 50, 100)
+    add, lines = writer.add, writer.channel_lines
+    try:
+        for items, done_bytes in chunks:
+            for item in items:
+                if len(item) == 4:
+                    line, kind, data, ready = item
+                    report.counts[kind]["read"] += 1
+                    if kind == "channel":
+                        lines.setdefault(cid_of(data.type, data.id, data.member_ids), line)
+                    add(Record(line, kind, data, ready))
+                elif item[1]:
+                    report.fail(item[0], item[1], item[2], read=True)
+                else:
+                    report.fail(item[0], UNREADABLE, f"{item[2]}; nothing after it could be read", read=True)
+            progress.update(done_bytes, report.records_read)
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
