@@ -92,12 +92,10 @@ async def test_rate_limit_counts_a_users_frames_on_every_process(pair: Pair) -> 
         elapsed = time.monotonic() - started
         granted = [answer for answer in answers if answer["type"] == "ok"]
         refused = [answer for answer in answers if answer.get("code") == "rate_limited"]
-        # Counted per process each would grant all 40. The shared bucket grants its 60 and what it
-        # refilled meanwhile (one a second).
+        # Each process saw 40 frames, fewer than the 60 it would grant counting alone: every refusal
+        # comes from the shared count, which grants its 60 and what it refilled (one a second).
         assert 60 <= len(granted) <= 60 + int(elapsed) + 1, (len(granted), elapsed)
         assert len(granted) + len(refused) == 80
-        assert any(a.get("code") == "rate_limited" for a in answers[1::2]), "process a refused nothing"
-        assert any(a.get("code") == "rate_limited" for a in answers[0::2]), "process b refused nothing"
     finally:
         for peer in (on_a, on_b):
             await peer.close()

@@ -447,3 +447,18 @@ def test_import_read_in_a_process_gives_what_a_thread_gives(tmp_path: Path, text
 def _empty() -> None:
     for model in (Reaction, Read, Ban, Mute, Message, Member, Channel, ChatUser):
         model.objects.all().delete()
+
+
+def test_progress_is_plain_periodic_lines_off_a_terminal_and_a_bar_on_one() -> None:
+    from chat.importing.report import Progress
+
+    plain = io.StringIO()
+    progress = Progress(1000, plain, terminal=False, every=0)
+    progress.update(500, 1234)
+    assert plain.getvalue().startswith("import: 1,234 records, 50% of the file, ")
+    assert "records/s, ETA" in plain.getvalue() and plain.getvalue().endswith("\n")
+    bar = io.StringIO()
+    progress = Progress(1000, bar, terminal=True)
+    progress.update(1000, 99)
+    progress.close(1000)
+    assert "100%" in bar.getvalue() and "\r" in bar.getvalue()

@@ -99,7 +99,10 @@ def test_demo_shows_history_imported_from_stream(
     count and reply, and the reactions with their count."""
     tag = uuid.uuid4().hex[:8]
     channel_id = f"imported-{tag}"
-    table = backend.manage("import_stream", str(_stream_file(tmp_path / "stream.jsonl", channel_id, tag)))
+    # Alice and Bob have signed in to this backend already (other tests): upsert, as a team whose
+    # users tried Jatte before moving their history would.
+    stream_file = _stream_file(tmp_path / "stream.jsonl", channel_id, tag)
+    table = backend.manage("import_stream", str(stream_file), "--mode", "upsert")
     assert table.splitlines()[0].split() == ["type", "read", "imported", "skipped", "failed"]
 
     alice = open_demo("alice", channel=channel_id)
