@@ -334,7 +334,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             self._send_error(
                 ErrorCode.internal_error, "the server failed to handle this frame", frame.request_id
             )
-        if previous is not None:
+        if previous is not None and not previous.done():
             # A sender's messages reach everyone in the order it sent them. The previous one's
             # failure was answered by its own task and must not hold this one back.
             await asyncio.wait([previous])
