@@ -265,7 +265,9 @@ def backend(tmp_path_factory: pytest.TempPathFactory, logs_dir: Path) -> Iterato
 def local_build(backend: Backend, logs_dir: Path) -> Path:
     """The production build the tests serve: local mode, pointed at the test backend's port."""
     env = {**base_env(), "NEXT_PUBLIC_JATTE_API_URL": backend.url}
-    return next_build(".next/e2e", env, logs_dir / "next-build.log")
+    # JATTE_E2E_DIST_DIR lets two checkouts' (or two people's) browser tests build side by side.
+    dist_dir = os.environ.get("JATTE_E2E_DIST_DIR", ".next/e2e")
+    return next_build(dist_dir, env, logs_dir / "next-build.log")
 
 
 @pytest.fixture(scope="session")
