@@ -28,9 +28,7 @@ def git_status() -> str:
 def run_suite() -> tuple[float, list[str]]:
     """Runs `tools/dev test`; returns its wall time and its output's suite table and closing line."""
     started = time.monotonic()
-    done = subprocess.run(
-        ["tools/dev", "test"], cwd=ROOT, capture_output=True, text=True, timeout=60 * 60
-    )
+    done = subprocess.run(["tools/dev", "test"], cwd=ROOT, capture_output=True, text=True, timeout=60 * 60)
     elapsed = time.monotonic() - started
     lines = done.stdout.splitlines()
     assert done.returncode == 0, f"tools/dev test failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
