@@ -2,7 +2,7 @@
 and the source tree exactly as the first run found it.
 
 This runs the whole suite (twice), so it is not part of `//...`; run it on a checkout nobody is
-editing: `.venv/bin/pytest -p no:django tools/tests/test_rerun_cached.py -s`.
+editing: `.venv/bin/pytest -p no:cacheprovider tools/tests/test_rerun_cached.py -s`.
 """
 
 from __future__ import annotations
