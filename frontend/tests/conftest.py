@@ -126,8 +126,8 @@ def base_env() -> dict[str, str]:
 def next_build(dist_dir: str, env: dict[str, str], log: Path) -> Path:
     """Runs `next build` into frontend/<dist_dir> and returns that folder.
 
-    `next build` rewrites next-env.d.ts to point at its distDir; the file is put back afterwards so
-    a test run leaves the tree as it found it.
+    `next build` writes next-env.d.ts to point at its distDir; the file is put back (or removed,
+    when there was none) afterwards so a test run leaves the tree as it found it.
     """
     next_env = FRONTEND / "next-env.d.ts"
     before = next_env.read_bytes() if next_env.exists() else None
@@ -143,7 +143,9 @@ def next_build(dist_dir: str, env: dict[str, str], log: Path) -> Path:
                 check=False,
             )
     finally:
-        if before is not None:
+        if before is None:
+            next_env.unlink(missing_ok=True)
+        else:
             next_env.write_bytes(before)
     if result.returncode != 0:
         raise RuntimeError(f"next build ({dist_dir}) failed with {result.returncode}:\n{tail(log, 60)}")

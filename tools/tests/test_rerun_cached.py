@@ -17,7 +17,7 @@ RERUN_SECONDS = 5.0
 
 def git_status() -> str:
     return subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=all"],
+        ["git", "status", "--porcelain", "--ignored"],
         cwd=ROOT,
         check=True,
         capture_output=True,
