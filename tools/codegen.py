@@ -18,11 +18,16 @@ gives `deleteMessage(id, options = {})` on LocalChatClient, sending
   channel's);
 - `args`, in Stream's order: a field name (a positional parameter holding that field), an object
   `{"name", "fields"}` (an options parameter; `fields` maps each option to a frame field, a list
-  when the names are the same), or `{"unused": NAME}` (a parameter Stream has that the shim
-  ignores, such as a server-side user id);
+  when the names are the same), `{"unused": NAME}` (a parameter Stream has that the shim
+  ignores, such as a server-side user id), `{"sort": F}` (a parameter taking the SDK's sort,
+  `{a: -1}` or `[{a: -1}, {b: 1}]`, sent as F, the wire's list of `{field, direction}`; an
+  option of such a list takes it too), or `{"name", "by_type": {"string": F, "object": G}}` (one
+  parameter that fills F when it is a string and G otherwise: search's query or message filter);
 - `set`: fields with a fixed value (`{"pinned": true}`);
 - `this`: fields taken from a member of the object (`{"data": "_data"}`: `data: this._data`),
   which whoever makes the object sets (the mixin declares it; LocalChatClient.channel() sets it);
+- `hold`: F, a client call's answer list of channel.state frames: resolve with the client's
+  LocalChannel for each (`channel(type, id)`), updated from it (Stream's queryChannels);
 - `answer`: the def (or list of defs) the request is answered with;
 - `wrap`: resolve with `{<wrap>: answer}` instead of the answer itself (Stream's `{event}`);
 - `pages`: `{"call", "option", "after"}` adds `<call>(after)`, which makes the call page after
@@ -33,6 +38,12 @@ gives `deleteMessage(id, options = {})` on LocalChatClient, sending
   `args`) `idle_stop_ms` after its last call; that stop call also resets the throttle. Both
   resolve with nothing. On ClientTypingStart: `{"call": "channel.keystroke", "args":
   ["parent_id"], "answer": "Ok", "throttle_ms": 2000, "idle_stop_ms": 1000, "stop": "typing.stop"}`.
+
+One def that answers an HTTP call instead of a frame, UploadResponse, carries `{"uploads": [{"call":
+"channel.sendImage", "path": "image"}, ...]}`: each gives the channel Stream's `<method>(file, name?,
+contentType?, user?, axiosRequestConfig?)`, which POSTs the file to /api/channels/{type}/{id}/<path>
+on the socket's host with its token (an XMLHttpRequest, for upload progress), and the client the
+`upload` helper they share.
 
 libs/chat-shim/events.ts comes from the `x-shim` annotations on the server frames, an object that
 says what the frame does in the shim, e.g. on MessageNewEvent
@@ -52,9 +63,25 @@ frame.message.id, unread_messages: 0}`. Keys:
   replacing held ones; `{"copy": F}` sets the field to F; `{"by_user": F}` to the list F keyed
   by each item's `user.id`; `{"set_by_user": true}` / `{"delete_by_user": true}` sets / deletes
   the frame under its `user.id`; `{"read_up_to": PATH}` records that the frame's user read up to
-  the message id at PATH. LocalChannelState has a field for each one an op writes, typed from
-  the frame fields it is written from.
-CloseCode's `{"fatal": [code, ...]}` lists the closes after which the shim does not reconnect.
+  the message id at PATH; `{"read_as": {READ FIELD: F}}` sets the user's read entry from those
+  fields; `{"set_by_user": F}` sets F under the frame's `user.id`, `{"set_user": F}` gives the
+  entry held under it F as its `user` (presence); unread counts: `{"own_unread": F}` is the
+  signed-in user's `unread_messages` in the read list F, `{"count": F}` adds the message F when
+  it counts as unread (someone else's, not muted, shown in the channel...) or resets to 0 for
+  the user's own, `{"zero_if_own": true}` resets when the frame's user is the signed-in one; a
+  `count` op also adds Stream's `countUnread()`. An op whose source field is optional runs only
+  when the frame has it. LocalChannelState has a field for each one an op writes, typed from
+  the frame fields it is written from;
+- `replace_data`: F: `channel.data` becomes F, keeping what `data` added (own_capabilities...);
+- `adopt`: F: a channel made without an id (Stream's distinct channel) takes the frame's `cid`
+  and F's `id`, and the client files it under that cid;
+- `forget: true`: the client's registry drops the channel (after it has heard the frame);
+- `client`: {op: arg}, what the frame does to the client (`applyClientFrame`, before the frame's
+  channel and listeners): `{"me": F}` sets `client.user` and `mutedUsers` from the OwnUser F,
+  `{"counts": [F, ...]}` copies those unread totals onto `client.user`, `{"all_channels": true}`
+  runs the frame's `state` ops on every channel the client holds (a frame without a cid).
+CloseCode's `{"fatal": [code, ...]}` lists the closes after which the shim does not reconnect, and
+`{"retry_after": code}` the close whose reason ("retry after N ms") says how long to wait first.
 ErrorCode's `{"error_class": NAME}` names the error the shim raises for an `error` frame (its
 ErrorCode) and a fatal close (its CloseCode): `NAME extends Error` with `code`. ServerFrame's
 `{"local_events": {TYPE: {FIELD: schema}}}` declares the events the shim emits itself (such as
@@ -144,7 +171,7 @@ def _records(out: Path) -> None:
 
 
 # json2ts emits only the definitions a frame reaches; these are used by code, not by a frame.
-TS_STANDALONE = ("CloseCode",)
+TS_STANDALONE = ("CloseCode", "UploadResponse")
 # .prettierrc.json's printWidth: doc comments are wrapped to it (prettier leaves comments alone).
 PRINT_WIDTH = 100
 
@@ -193,6 +220,15 @@ def _ts_literal(value: object) -> str:
     return "'" + value + "'" if isinstance(value, str) else json.dumps(value)
 
 
+def _is_sort(prop: dict[str, Any]) -> bool:
+    """Whether a frame field is a sort: a list of `{field, direction}`."""
+    items = prop.get("items", {}) if prop.get("type") == "array" else {}
+    if "$ref" not in items:
+        return False
+    fields = json.loads(SCHEMA.read_text())["$defs"][_def_name(items)].get("properties", {})
+    return {"field", "direction"} <= set(fields)
+
+
 def _request_method(
     name: str, definition: dict[str, Any], shim: dict[str, Any], throttles: dict[str, dict[str, Any]]
 ) -> str:
@@ -212,13 +248,39 @@ def _request_method(
             values[arg] = arg
         elif "unused" in arg:
             params.append((f"_{arg['unused']}", "string", True))
+        elif "sort" in arg:
+            key = arg["sort"]
+            params.append((key, f"SdkSort<F.{_def_name(props[key]['items'])}>", key not in required))
+            values[key] = f"sortOf<F.{name}['{key}']>({key})"
+        elif "by_type" in arg:  # one parameter, two fields: which one by its type (Stream's search)
+            text_field, object_field = arg["by_type"]["string"], arg["by_type"]["object"]
+            both = f"{field_type}['{text_field}'] | {field_type}['{object_field}']"
+            params.append((arg["name"], f"NonNullable<{both}>", False))
+            test = f"typeof {arg['name']} === 'string'"
+            values[text_field] = f"{test} ? {arg['name']} : undefined"
+            values[object_field] = f"{test} ? undefined : {arg['name']}"
         else:
             fields = arg["fields"]
             pairs = list(fields.items()) if isinstance(fields, dict) else [(f, f) for f in fields]
+            # An option that is a list of `{field, direction}` takes the SDK's sort, as `sort` does.
+            sorts = {key for _, key in pairs if _is_sort(props[key])}
             members = [
-                f"{option}{'' if key in required else '?'}: {field_type}['{key}']" for option, key in pairs
+                f"{option}{'' if key in required else '?'}: "
+                + (
+                    f"SdkSort<F.{_def_name(props[key]['items'])}>"
+                    if key in sorts
+                    else f"{field_type}['{key}']"
+                )
+                for option, key in pairs
             ]
-            values.update({key: f"{arg['name']}.{option}" for option, key in pairs})
+            values.update(
+                {
+                    key: f"sortOf<{field_type}['{key}']>({arg['name']}.{option})"
+                    if key in sorts
+                    else f"{arg['name']}.{option}"
+                    for option, key in pairs
+                }
+            )
             optional = all(key not in required for _, key in pairs)
             params.append((arg["name"], "{ " + "; ".join(members) + " }", optional))
     values.update({key: _ts_literal(value) for key, value in shim.get("set", {}).items()})
@@ -244,6 +306,10 @@ def _request_method(
     if "wrap" in shim:
         call += f".then(({shim['wrap']}) => ({{ {shim['wrap']} }}))"
         result = f"Promise<{{ {shim['wrap']}: {answer} }}>"
+    if "hold" in shim:  # each channel.state of the list, filed in the client's registry
+        held = "const c = this.channel(s.channel.type, s.channel.id);\nc.applyFrame(s);\nreturn c;"
+        call += f".then(({{ {shim['hold']} }}) =>\n{shim['hold']}.map((s) => {{\n{held}\n}}),\n)"
+        result = "Promise<LocalChannel[]>"
     doc = _doc(str(definition.get("description", "")), indent=4)
     frame_type, args = props["type"]["const"], ", ".join(pname for pname, _, _ in params)
     if "throttle_ms" in shim:
@@ -346,10 +412,98 @@ CLIENT_SENDS = """/** Sends `frame` with a new request_id and resolves with its 
 abstract request<T extends F.ServerFrame>(frame: F.ClientFrame): Promise<T>;"""
 # What a channel's calls use; LocalChatClient.channel() sets them (and the x-shim "this" members).
 CHANNEL_SENDS = """/** The client whose socket the calls go through; it routes each answer to `channel`. */
-declare readonly client: {
+declare readonly client: ChannelClient & {
 request<T extends F.ServerFrame>(frame: F.ClientFrame, channel: object): Promise<T>;
 };
 declare readonly cid: F.Cid;"""
+# What a call that files channels (x-shim "hold") uses: LocalChatClient.channel().
+CLIENT_HOLDS = """/** The one LocalChannel for `type:id` (LocalChatClient.channel()). */
+abstract channel(type: string, id: string): LocalChannel;"""
+# What a call with an x-shim `{"sort": FIELD}` argument takes, and how it is sent.
+SORT = """/** Stream's SDK sort, `{last_message_at: -1}`, or a list of such objects to order the keys. */
+type SdkSort<S extends { field: string }> =
+| Partial<Record<S['field'], F.SortDirection>>
+| Partial<Record<S['field'], F.SortDirection>>[];
+/** The SDK's sort as the frame field `T`, the wire's list of `{field, direction}` (the server
+ * refuses more keys than the schema's maxItems). */
+function sortOf<T>(sort?: SdkSort<{ field: string }>): T {
+const keys = sort && [sort].flat().flatMap((fields) => Object.entries(fields));
+return keys?.map(([field, direction]) => ({ field, direction })) as T;
+}
+"""
+
+
+# What an `uploads` annotation adds to the client: the HTTP call beside the socket, with its token.
+UPLOAD_CONFIG = """/** Stream's axiosRequestConfig, as far as an upload uses it: progress (an AxiosProgressEvent's
+ * fields), and cancelling with an AbortSignal. */
+export type UploadConfig = {
+onUploadProgress?: (progress: UploadProgress) => void;
+signal?: { addEventListener?: (type: 'abort', listener: () => void) => unknown };
+};
+export type UploadProgress = { loaded: number; total?: number; bytes: number; lengthComputable: boolean; upload: true };"""
+UPLOAD_HELPER = """/** @internal The URL the socket opened, with its token: the HTTP calls beside it use both. */
+socketUrl?: string;
+
+/**
+ * @internal POSTs `file` (multipart field `file`) to the backend's `/api/<path>` on the socket's
+ * host with the socket's token, reporting progress; resolves with the answer, or rejects with a
+ * ChatError carrying the refusal's code.
+ */
+upload(path: string, file: Blob, name?: string, contentType?: string, config: UploadConfig = {}): Promise<F.ANSWER> {
+if (!this.socketUrl) return Promise.reject(new ChatError('Not connected', 'unauthenticated'));
+const socket = new URL(this.socketUrl);
+const form = new FormData();
+form.append('file', contentType ? new Blob([file], { type: contentType }) : file, name ?? (file as File).name);
+return new Promise((resolve, reject) => {
+const xhr = new XMLHttpRequest();
+xhr.open('POST', `${socket.protocol.replace('ws', 'http')}//${socket.host}/api/${path}`);
+xhr.setRequestHeader('Authorization', socket.searchParams.get('token') ?? '');
+xhr.responseType = 'json'; // null when the answer is not JSON (a proxy's error page)
+xhr.upload.onprogress = ({ loaded, total, lengthComputable }) =>
+config.onUploadProgress?.({ loaded, total, bytes: loaded, lengthComputable, upload: true });
+xhr.onload = () => {
+const body = xhr.response ?? { message: `HTTP ${xhr.status}`, code: 'internal_error' };
+if (xhr.status < 400) resolve(body);
+else reject(new ChatError(body.message, body.code));
+};
+xhr.onerror = xhr.onabort = () => reject(new ChatError('the upload failed', 'internal_error'));
+config.signal?.addEventListener?.('abort', () => xhr.abort());
+xhr.send(form);
+});
+}
+"""
+
+
+def _uploads(definitions: dict[str, Any]) -> tuple[list[str], list[str], str | None]:
+    """The client's upload helper and the channel's upload calls, from the `uploads` x-shim of a def
+    that answers an HTTP upload: `[{"call": "channel.<method>", "path": P}]` adds `<method>(file,
+    name?, contentType?, _user?, config?)` (Stream's signature), which POSTs to
+    `/api/channels/{type}/{id}/P`. Returns the client members, the channel methods, and the def."""
+    found = [(name, d) for name, d in definitions.items() if "uploads" in (d.get("x-shim") or {})]
+    if not found:
+        return [], [], None
+    if len(found) > 1:
+        raise SystemExit("codegen: x-shim `uploads` is on more than one def")
+    name, definition = found[0]
+    calls = []
+    for upload in definition["x-shim"]["uploads"]:
+        on, method = str(upload["call"]).split(".")
+        if on != "channel":
+            raise SystemExit(f"codegen: x-shim uploads call {upload['call']} is not a channel call")
+        what = "an image" if upload["path"] == "image" else "a file"
+        doc = _doc(
+            f"Upload {what} to the channel (Stream's channel.{method}): POST"
+            f" /api/channels/{{type}}/{{id}}/{upload['path']} beside the socket, with its token."
+            f" {definition.get('description', '').split(': ', 1)[-1]} `config.onUploadProgress` hears"
+            " the bytes sent; `config.signal` cancels.",
+            indent=4,
+        )
+        path = f"`channels/${{this.cid.replace(':', '/')}}/{upload['path']}`"
+        calls.append(
+            f"{doc}\n{method}(file: Blob, name?: string, contentType?: string, _user?: unknown, config?: UploadConfig):"
+            f" Promise<F.{name}> {{\nreturn this.client.upload({path}, file, name, contentType, config);\n}}\n"
+        )
+    return [UPLOAD_HELPER.replace("ANSWER", name)], calls, name
 
 
 def _requests(out: Path) -> None:
@@ -357,7 +511,21 @@ def _requests(out: Path) -> None:
     definitions = json.loads(SCHEMA.read_text())["$defs"]
     methods: dict[str, list[str]] = {"client": [], "channel": []}
     members: dict[str, list[str]] = {"client": [CLIENT_SENDS], "channel": [CHANNEL_SENDS]}
+    upload_helper, upload_calls, upload_answer = _uploads(definitions)
+    if upload_answer:  # the channel's client does uploads too
+        members["channel"][0] = CHANNEL_SENDS.replace(
+            "\n};",
+            "\nupload(path: string, file: Blob, name?: string, contentType?: string, config?: UploadConfig):"
+            f" Promise<F.{upload_answer}>;\n}};",
+            1,
+        )
+    declared: set[tuple[str, str]] = set()  # the x-shim "this" members: the first frame to name one types it
     throttles = _throttles(definitions)
+    shims = [
+        shim
+        for ref in definitions["ClientFrame"]["oneOf"]
+        for shim in definitions[_def_name(ref)].get("x-shim", [])
+    ]
     for ref in definitions["ClientFrame"]["oneOf"]:
         name = ref["$ref"].rsplit("/", 1)[1]
         for shim in definitions[name].get("x-shim", []):
@@ -365,8 +533,16 @@ def _requests(out: Path) -> None:
             methods[on].append(_request_method(name, definitions[name], shim, throttles))
             if "pages" in shim:
                 methods[on].append(_pages_method(name, definitions, shim))
+            if "hold" in shim and CLIENT_HOLDS not in members[on]:
+                members[on].append(CLIENT_HOLDS)
             for key, member in shim.get("this", {}).items():
-                members[on].append(f"declare readonly {member}: F.{name}['{key}'];")
+                if (on, member) not in declared:  # set by LocalChatClient.channel(): never undefined
+                    declared.add((on, member))
+                    members[on].append(f"declare readonly {member}: NonNullable<F.{name}['{key}']>;")
+    sorts = any("sort" in arg for shim in shims for arg in shim.get("args", []) if isinstance(arg, dict))
+    holds = any("hold" in shim for shim in shims)
+    methods["client"] += upload_helper
+    methods["channel"] += upload_calls
     mixins = []
     for on, title in (("client", "StreamChat"), ("channel", "Channel")):
         extra = "".join(f"{member}\n" for member in members[on])
@@ -381,9 +557,14 @@ def _requests(out: Path) -> None:
         [
             f"/* {HEADER} */",
             REQUESTS_DOC,
-            "import type * as F from './frames';\n",
+            "import type { ChannelClient } from './events';",
+            "import type * as F from './frames';",
+            *(["import type { LocalChannel } from './index';"] if holds else []),
+            *(["import { ChatError } from './events';", "", UPLOAD_CONFIG] if upload_answer else []),
+            "",
             "// TypeScript's rule for a mixin: its base's constructor takes any arguments.",
             "type Base = abstract new (...args: any[]) => object;\n",
+            *([SORT] if sorts else []),
             *mixins,
         ]
     )
@@ -405,6 +586,12 @@ export type Flat<T, K extends PropertyKey = T extends unknown ? keyof T : never>
 ? T & { [P in Exclude<K, keyof T>]?: undefined }
 : never;"""
 # What ErrorCode's x-shim "error_class" names: the shim's one error, with the refusal's code.
+RETRY_AFTER = """/** The milliseconds a {name} ({code}) close asks the shim to wait before reconnecting (its
+ * reason says "retry after N ms"; CloseCode's x-shim "retry_after"); 0 after any other close. */
+export const retryAfter = (code: number, reason: string): number =>
+  code === {code} ? Number(/retry after (\\d+) ms/.exec(reason)?.[1] ?? 0) : 0;
+"""
+
 ERROR_CLASS = """/** Raised when the server refuses a request (an ErrorCode) or the connection (a CloseCode). */
 export class {name} extends Error {{
 readonly code: F.ErrorCode | F.CloseCode;
@@ -470,6 +657,7 @@ class _State:
         self.definitions = definitions
         self.types: dict[str, str] = {}  # each field's TypeScript type
         self.writers: dict[str, list[str]] = {}  # the frame types that write each field
+        self.counted: str | None = None  # the field a `count` op keeps: countUnread() reads it
 
     def declare(self, field: str, ts_type: str | None, frame: str) -> None:
         """Records that `frame` writes `field`, of `ts_type` (None: a field another op declares)."""
@@ -526,11 +714,37 @@ class _State:
         if verb == "by_user":
             item = _ts_type(props[arg]["items"], self.definitions)
             self.declare(field, f"Record<F.UserId, {item}>", frame)
-            return f"state.{field} = Object.fromEntries({self.path(name, arg)}.map((x) => [x.user.id, x]));"
+            keyed = f"state.{field} = Object.fromEntries({self.path(name, arg)}.map((x) => [x.user.id, x]));"
+            return keyed if arg in definition.get("required", []) else f"if (frame.{arg}) {keyed}"
+        if verb == "own_unread":
+            self.declare(field, "number", frame)
+            mine = f"{self.path(name, arg)}.find((r) => r.user.id === this.client.userID)"
+            return f"state.{field} = {mine}?.unread_messages ?? 0;"
         self.path(name, "user.id")
+        if verb == "count":
+            self.declare(field, "number", frame)
+            self.counted = field
+            counts = f"state.{field} + Number(this.#counts({self.path(name, arg)}))"
+            return f"state.{field} = frame.user.id === this.client.userID ? 0 : {counts};"
+        if verb == "zero_if_own":
+            self.declare(field, "number", frame)
+            return f"if (frame.user.id === this.client.userID) state.{field} = 0;"
         if verb == "set_by_user":
-            self.declare(field, f"Record<F.UserId, F.{definition['title']}>", frame)
-            return f"state.{field}[frame.user.id] = frame;"
+            if arg is True:
+                self.declare(field, f"Record<F.UserId, F.{definition['title']}>", frame)
+                return f"state.{field}[frame.user.id] = frame;"
+            self.declare(field, f"Record<F.UserId, {_ts_type(props[arg], self.definitions)}>", frame)
+            return f"state.{field}[frame.user.id] = {self.path(name, arg)};"
+        if verb == "set_user":
+            self.declare(field, None, frame)
+            held = f"state.{field}[frame.user.id]"
+            return f"if ({held}) {held} = {{ ...{held}, user: {self.path(name, arg)} }};"
+        if verb == "read_as":
+            if not set(arg) <= READ_FIELDS - {"user"} or not {"last_read", "unread_messages"} <= set(arg):
+                raise SystemExit(f"codegen: x-shim read_as on {name} must give last_read and unread_messages")
+            self.declare(field, "Record<F.UserId, F.Read>", frame)
+            read = ", ".join(f"{key}: {self.path(name, source)}" for key, source in arg.items())
+            return f"state.{field}[frame.user.id] = {{ user: frame.user, {read} }};"
         if verb == "delete_by_user":
             self.declare(field, None, frame)
             return f"delete state.{field}[frame.user.id];"
@@ -543,6 +757,106 @@ class _State:
         raise SystemExit(f"codegen: x-shim on {name} has the unknown state op {verb!r}")
 
 
+# What a channel uses of its client; LocalChatClient.channel() sets it.
+CHANNEL_CLIENT = """/** What a channel's state uses of its client (LocalChatClient): who is signed in and whom they
+ * muted (for unread counts), and the registry a distinct channel files itself in. */
+export type ChannelClient = {
+userID?: F.UserId;
+mutedUsers: F.Mute[];
+activeChannels: Record<string, object>;
+};
+"""
+# What an x-shim "adopt" adds to a channel: a distinct channel's filing once the server named it.
+ADOPT = """/** Files a channel made without an id (a distinct one) under the cid the server gave it. */
+#adopt(cid: F.Cid, id: string): void {
+if (this.cid) return;
+[this.cid, this.id] = [cid, id];
+this.client.activeChannels[cid] = this;
+}
+"""
+# What a `count` op adds to a channel: Stream's countUnread(), and which messages count.
+COUNTING = """
+/** Stream's channel.countUnread(): the unread count the frames keep (`state.{field}`) or,
+ * given `lastRead`, how many of the held messages after it count as unread. */
+countUnread(lastRead?: Date | null): number {{
+if (!lastRead) return this.state.{field};
+return this.state.messages.filter((m) => Date.parse(m.created_at) > +lastRead && this.#counts(m)).length;
+}}
+/** Whether a message counts as unread, as Stream counts it: someone else's, not a muted
+ * user's, neither silent nor a system message, shown in the channel, and the user reads it. */
+#counts(m: F.Message): boolean {{
+const muted = this.client.mutedUsers.some((mute) => mute.target.id === m.user.id);
+const reads = this.data?.own_capabilities.includes('read-events') ?? true;
+const shown = !m.parent_id || !!m.show_in_channel;
+return m.user.id !== this.client.userID && !muted && !m.silent && m.type !== 'system' && shown && reads;
+}}
+"""
+
+
+def _client_statement(definitions: dict[str, Any], name: str, verb: str, arg: Any) -> str:
+    """Returns the statement one x-shim "client" op of the server frame `name` runs on the client."""
+    props = definitions[name]["properties"]
+    if verb == "me":
+        if props.get(arg, {}).get("$ref") != "#/$defs/OwnUser":
+            raise SystemExit(f"codegen: x-shim client me on {name} names {arg}, which is not an OwnUser")
+        return f"[this.user, this.mutedUsers] = [frame.{arg}, frame.{arg}.mutes];"
+    if verb == "counts":
+        unknown = [f for f in arg if f not in props or f not in definitions["OwnUser"]["properties"]]
+        if unknown:
+            raise SystemExit(f"codegen: x-shim client counts on {name}: {unknown} are not its and OwnUser's")
+        fields = ", ".join(f"{f}: frame.{f}" for f in arg)
+        return f"if (this.user) this.user = {{ ...this.user, {fields} }};"
+    if verb == "all_channels":
+        return "for (const channel of Object.values(this.activeChannels)) channel.applyFrame(frame);"
+    raise SystemExit(f"codegen: x-shim on {name} has the unknown client op {verb!r}")
+
+
+def _client_state(definitions: dict[str, Any]) -> str:
+    """Returns the clientState mixin: the client fields the server frames' x-shim "client" ops keep."""
+    cases: dict[str, list[str]] = {}
+    writers: dict[str, list[str]] = {}
+    for name in map(_def_name, definitions["ServerFrame"]["oneOf"]):
+        frame = definitions[name]["properties"]["type"]["const"]
+        ops = definitions[name].get("x-shim", {}).get("client", {})
+        for verb in ops:
+            writers.setdefault(verb, []).append(frame)
+        if ops:
+            body = [_client_statement(definitions, name, verb, arg) for verb, arg in ops.items()]
+            cases.setdefault("\n".join([*body, "return;"]), []).append(frame)
+    switch = "".join(
+        "".join(f"case '{f}':\n" for f in frames) + body + "\n" for body, frames in cases.items()
+    )
+    me, counts = ", ".join(writers.get("me", [])), ", ".join(writers.get("counts", []))
+    return "\n".join(
+        [
+            '/** Adds to `base` the client state the server\'s frames keep (their x-shim "client"), and',
+            " * `applyClientFrame`. */",
+            "export function clientState<B extends Base>(base: B) {",
+            "abstract class ClientStateUpdates extends base {",
+            _doc(
+                f"The signed-in user: connectUser's, then `me` of {me}, with the unread totals of {counts}.",
+                4,
+            ),
+            "user?: Pick<F.OwnUser, 'id'> & Partial<F.OwnUser>;",
+            _short_doc(f"Whom the user has muted: `me.mutes` of {me}.", 4),
+            "mutedUsers: F.Mute[] = [];",
+            _doc(
+                "The channels by cid: LocalChatClient.channel() files each (a distinct channel once its cid is known).",
+                4,
+            ),
+            "activeChannels: Record<string, LocalChannel> = {};\n",
+            '/** @internal Updates the client from a frame, as its x-shim "client" says. */',
+            "applyClientFrame(frame: F.ServerFrame): void {",
+            "switch (frame.type) {",
+            switch + "}",
+            "}",
+            "}",
+            "return ClientStateUpdates;",
+            "}",
+        ]
+    )
+
+
 def _events(out: Path) -> None:
     """Writes what the server frames do in the shim, from their x-shim annotations (and CloseCode's)."""
     definitions = json.loads(SCHEMA.read_text())["$defs"]
@@ -551,11 +865,28 @@ def _events(out: Path) -> None:
     answers: list[tuple[str, str]] = []
     data: list[str] = []
     cases: dict[str, list[str]] = {}  # the statements a frame runs -> its types, so alike ones share
+    # The fields `data` adds to the channel (kept when `replace_data` replaces the channel's own).
+    server_shims = [
+        definitions[_def_name(ref)].get("x-shim", {}) for ref in definitions["ServerFrame"]["oneOf"]
+    ]
+    kept = [field for shim in server_shims for field in shim.get("data", [])[1:]]
+    adopts = False  # whether a frame files a distinct channel under its cid (x-shim "adopt")
     for name in map(_def_name, definitions["ServerFrame"]["oneOf"]):
         definition = definitions[name]
         shim, frame = definition.get("x-shim", {}), definition["properties"]["type"]["const"]
         (answers if shim.get("answer") else events).append((name, frame))
         statements = [state.statement(name, field, op) for field, op in shim.get("state", {}).items()]
+        if "replace_data" in shim:
+            keep = "".join(f", {field}: this.data.{field}" for field in kept)
+            statements.insert(
+                0, f"if (this.data) this.data = {{ ...{state.path(name, shim['replace_data'])}{keep} }};"
+            )
+        if "adopt" in shim:
+            adopts = True
+            cid, channel_id = state.path(name, "cid"), state.path(name, f"{shim['adopt']}.id")
+            statements.insert(0, f"this.#adopt({cid}, {channel_id});")
+        if shim.get("forget"):
+            statements.append(f"delete this.client.activeChannels[{state.path(name, 'cid')}];")
         if "data" in shim:
             first, *rest = shim["data"]
             picked = " | ".join(f"'{field}'" for field in rest)
@@ -579,9 +910,11 @@ def _events(out: Path) -> None:
         [
             f"/* {HEADER} */",
             EVENTS_DOC,
-            "import type * as F from './frames';\n",
+            "import type * as F from './frames';",
+            "import type { LocalChannel } from './index';\n",
             "// TypeScript's rule for a mixin: its base's constructor takes any arguments.",
             "type Base = abstract new (...args: any[]) => object;\n",
+            CHANNEL_CLIENT,
             "/** The server frames listeners get: all but those that only answer a request. */",
             f"export type ServerEvent = {' | '.join(f'F.{name}' for name, _ in events)};",
             '/** The frames that only answer a request (x-shim "answer"): they settle it, and may',
@@ -607,6 +940,9 @@ def _events(out: Path) -> None:
                 indent=0,
             ),
             f"export const FATAL_CLOSE_CODES: readonly number[] = {json.dumps(fatal)};\n",
+            RETRY_AFTER.format(
+                name=names[close["x-shim"]["retry_after"]], code=close["x-shim"]["retry_after"]
+            ),
             "/** channel.state: the part of the SDK's ChannelState the shim keeps (times stay ISO",
             ' * strings), a field for each one the server frames\' x-shim "state" writes. */',
             "export class LocalChannelState {",
@@ -615,10 +951,17 @@ def _events(out: Path) -> None:
             "/** Adds to `base` the channel state the server's frames keep, and `applyFrame`. */",
             "export function channelState<B extends Base>(base: B) {",
             "abstract class ChannelStateUpdates extends base {",
+            "/** The client whose socket and registry the channel uses. */",
+            "declare readonly client: ChannelClient;",
+            "/** `type:id`; a distinct channel (no id) has neither until its cid is known. */",
+            "declare cid: F.Cid;",
+            "declare id: string;",
             *data,
             "/** Whether a channel.state answer has filled `data` and `state`. */",
             "initialized = false;",
             "state = new LocalChannelState();",
+            *([COUNTING.format(field=state.counted)] if state.counted else []),
+            *([ADOPT] if adopts else []),
             "/** Files messages into the message lists of `state` (LocalChannel.put): `add` puts in",
             " * what is not held, `fanOut` keeps the held own_reactions, `hard` takes them out. */",
             "abstract put(messages: F.Message[], add: boolean, fanOut: boolean, hard?: boolean): void;\n",
@@ -631,7 +974,8 @@ def _events(out: Path) -> None:
             "}",
             "}",
             "return ChannelStateUpdates;",
-            "}",
+            "}\n",
+            _client_state(definitions),
         ]
     )
     out.write_text(_prettier(source, EVENTS_OUT))

@@ -238,12 +238,31 @@ def _role(claims: dict[str, Any]) -> str:
     return "admin" if "admin" in (app_role, claims.get("role")) else "user"
 
 
+MAX_VERIFIED = 20_000  # tokens whose verification is remembered (a reconnect storm's worth)
+_verified: dict[tuple[str, str, str | None, str], Actor] = {}
+
+
 async def authenticate_async(token: str | None) -> Actor:
-    """`authenticate` for an event loop: only a due JWKS fetch leaves the loop, for a worker thread."""
+    """`authenticate` for an event loop: only a due JWKS fetch leaves the loop, for a worker thread.
+
+    A token verified once is remembered until it expires (under the same secret, issuer and key
+    set), so a client reconnecting with it again and again is not verified again each time.
+    """
+    key = (token or "", settings.SUPABASE_JWT_SECRET, issuer(), settings.SUPABASE_JWKS_URL or "")
+    actor = _verified.get(key)
+    if actor is not None and (actor.expires_at or 0) > time.time():
+        return actor
     try:
-        return authenticate(token, may_fetch=False)
+        actor = authenticate(token, may_fetch=False)
     except FetchDue:
-        return await asyncio.to_thread(authenticate, token)
+        actor = await asyncio.to_thread(authenticate, token)
+    if len(_verified) >= MAX_VERIFIED:
+        now = time.time()
+        stale = [k for k, a in _verified.items() if (a.expires_at or 0) <= now] or list(_verified)[:1000]
+        for forgotten in stale:  # the expired ones, or else the oldest
+            del _verified[forgotten]
+    _verified[key] = actor
+    return actor
 
 
 def mint_token(user_id: str, name: str | None = None, ttl_seconds: int = 24 * 3600) -> str:

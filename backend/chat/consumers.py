@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 import uuid
@@ -25,7 +26,8 @@ from chat.exceptions import ChatError, InvalidFrame, TokenExpired, TokenRefused,
 from chat.fanout import Hub, get_hub
 from chat.frames import CloseCode, ErrorCode
 from chat.heartbeat import get_heartbeat
-from chat.limits import Limits, Outbox, get_limits
+from chat.limits import Admission, Limits, Outbox, get_admission, get_limits
+from chat.presence import PRESENCE_GROUP, Presence, get_presence
 from chat.protocol import MAX_FRAME_BYTES, parse_client_frame, request_id_of, to_text
 from chat.services import ChannelRef, Outcome, Posted
 from chat.sessions import get_sessions
@@ -36,6 +38,7 @@ __all__ = ["MAX_POSTS_IN_FLIGHT", "ChatConsumer"]
 logger = logging.getLogger(__name__)
 
 MAX_POSTS_IN_FLIGHT = 64  # a socket's sends being stored at once; past it the socket waits for them
+MAX_FOLLOWED = 10_000  # users whose presence one socket follows (those it was shown with presence)
 
 
 class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels ships no type hints
@@ -44,8 +47,25 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
     actor: Actor | None = None
     expiry: asyncio.TimerHandle | None = None  # closes the socket when its token expires
     counted: str | None = None  # the user whose socket count includes this socket
+    admission: Admission | None = None  # the process's capacity, holding a place for this socket
 
     async def connect(self) -> None:
+        admission = get_admission()
+        retry_ms = admission.enter()
+        if retry_ms:  # at capacity: the client waits and comes back, instead of queueing here
+            await self._refuse(CloseCode.TRY_AGAIN_LATER, f"server at capacity: retry after {retry_ms} ms")
+            return
+        self.admission = admission
+        try:
+            await self._open()
+        except BaseException:  # no disconnect() follows a failed connect: give the place back
+            self.admission = None
+            admission.leave()
+            raise
+        finally:
+            admission.signed_in()
+
+    async def _open(self) -> None:
         self.connection_id = uuid.uuid4().hex
         self.watching: dict[str, ChannelRef] = {}
         self.typing_in: set[str] = set()  # cids with a typing.start not yet stopped
@@ -53,6 +73,9 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self.last_post: asyncio.Task[None] | None = None
         self.hub: Hub = get_hub()
         self.limits: Limits = get_limits()
+        self.presence: Presence = get_presence()
+        self.followed: set[str] = set()  # users whose user.presence.changed this socket gets
+        self.chores: set[asyncio.Task[None]] = set()  # notices being handled (chat.fanout.notify)
         # A reader too slow for this many frames or characters is closed rather than allowed to
         # grow the server's memory (SECURITY.md, "Outbound buffer").
         self.outbox = Outbox()
@@ -75,7 +98,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self.counted = actor.id
         await self.accept()
         try:
-            self.me = await database_sync_to_async(_sign_in)(actor)
+            self.me, last_active = await database_sync_to_async(_sign_in)(actor)
         except BaseException as failure:  # no disconnect() follows a failed connect: give the place back
             await self.limits.release(actor.id, self.connection_id)
             self.counted = None
@@ -94,6 +117,8 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         await self.hub.join(self.user_group, self)
         self._send(self._health_check(request_id=None))
         get_heartbeat().add(self)
+        if await self.presence.arrive(actor.id, self.connection_id):
+            await self._announce_presence(True, last_active)
 
     async def _refuse(self, code: CloseCode, reason: str, error: ErrorCode | None = None) -> None:
         # Accept, then close with a code the client can read: a refused handshake looks like a
@@ -137,6 +162,9 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self._send(self._health_check(request_id=None))
 
     async def disconnect(self, code: int) -> None:
+        if self.admission is not None:
+            self.admission.leave()
+            self.admission = None
         get_heartbeat().discard(self)
         if self.expiry is not None:
             self.expiry.cancel()
@@ -150,6 +178,10 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         for ref in list(self.watching.values()):
             await self._stop_watching(ref)
         await self.hub.leave(self.user_group, self)
+        self.hub.unfollow(PRESENCE_GROUP, self)
+        if await self.presence.leave(self.actor.id, self.connection_id):
+            moment = await database_sync_to_async(services.touch)(self.actor.id)
+            await self._announce_presence(False, moment)
         if self.writer is not None:
             self.writer.cancel()
 
@@ -173,6 +205,83 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
 
     def _send(self, frame: Any) -> None:
         self.deliver(to_text(frame))
+
+    def notice(self, kind: str, text: str, about: str | None) -> None:
+        """A notification for this socket's user (chat.fanout.notify): `presence` of a user it
+        follows, `evict` from a channel it may no longer read, `message_new` with its counts."""
+        if kind == "presence":
+            if about in self.followed:
+                self.deliver(text)
+        elif kind == "evict":
+            self.deliver(text)
+            ref = next((r for r in self.watching.values() if r.group == about), None)
+            if ref is not None:
+                self._chore(self._stop_watching(ref))
+        elif kind == "message_new" and about is not None:
+            self._chore(self._notify_message_new(text, about))
+        else:
+            self.deliver(text)
+
+    def _chore(self, work: Awaitable[None]) -> None:
+        async def run() -> None:
+            try:
+                await work
+            except Exception:
+                logger.exception("notification for %s failed", self.actor.id if self.actor else "?")
+
+        task = asyncio.create_task(run())
+        self.chores.add(task)
+        task.add_done_callback(self.chores.discard)
+
+    async def _notify_message_new(self, text: str, group: str) -> None:
+        """Stream's notification.message_new for a message.new of a channel this socket does not
+        watch: the message, with its user's counts (counted here, where they are needed)."""
+        channel_pk = int(group.rsplit(".", 1)[1])
+        found = await database_sync_to_async(services.message_notice)(self._actor.id, channel_pk)
+        if found is None or self.dropping is not None:
+            return
+        channel, unread, summary = found
+        event = json.loads(text)
+        notice = {
+            "type": "notification.message_new",
+            "cid": event["cid"],
+            "channel_type": event["channel_type"],
+            "channel_id": event["channel_id"],
+            "channel": json.loads(to_text(channel)),
+            "message_id": event["message_id"],
+            "message": event["message"],
+            "user": event["user"],
+            "unread_count": unread,
+            "total_unread_count": summary.total,
+            "unread_channels": summary.unread_channels,
+            "created_at": event["created_at"],
+        }
+        self.deliver(json.dumps(notice, separators=(",", ":"), ensure_ascii=False))
+
+    async def _announce_presence(self, online: bool, last_active: Any) -> None:
+        """user.presence.changed for this socket's user, to every socket following them."""
+        actor = self._actor
+        event = frames.UserPresenceChangedEvent.model_construct(
+            user=frames.User.model_construct(
+                id=actor.id,
+                name=actor.name,
+                image=actor.image or None,
+                online=online,
+                last_active=last_active,
+            ),
+            created_at=timezone.now(),
+        )
+        await self.hub.notify([PRESENCE_GROUP], to_text(event), kind="presence", about=actor.id)
+
+    async def _show_presence(self, users: list[frames.User]) -> None:
+        """Marks which of the users are online, and follows their presence from now on."""
+        ids = {u.id for u in users}
+        room = MAX_FOLLOWED - len(self.followed)
+        self.followed.update(sorted(ids - self.followed)[: max(room, 0)])
+        self.hub.follow(PRESENCE_GROUP, self)
+        online = await self.presence.online(ids)
+        for user in users:
+            user.online = user.id in online
 
     async def _write(self) -> None:
         with contextlib.suppress(OSError):  # the peer is gone (uvicorn says so); disconnect() follows
@@ -274,14 +383,20 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self._send(self._health_check(frame.request_id))
 
     async def on_channel_watch(self, frame: frames.ChannelWatch) -> None:
-        ref = await database_sync_to_async(services.prepare_watch)(self._actor, frame.cid, frame.data)
+        ref = await database_sync_to_async(services.prepare_watch)(
+            self._actor, frame.cid, frame.data, frame.channel_type
+        )
         joined = ref.cid not in self.watching
         if joined:  # subscribe before reading history, so nothing stored in between is missed
             self.watching[ref.cid] = ref
             await self.hub.join(ref.group, self)
-        state = await database_sync_to_async(services.channel_state)(ref, frame.messages, self._actor)
+        state = await database_sync_to_async(services.channel_state)(
+            ref, frame.messages, self._actor, bool(frame.presence)
+        )
         state.watcher_count = await self.hub.watcher_count(ref.group)
         state.request_id = frame.request_id
+        if frame.presence:
+            await self._show_presence(_users_of([state]))
         self._send(state)
         if joined:
             await self._publish_watching(ref, frames.UserWatchingStartEvent, state.watcher_count)
@@ -341,9 +456,13 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         if posted is None:
             return
         if not posted.duplicate:
-            await self.hub.publish(posted.channel.group, to_text(posted.event))
+            text = to_text(posted.event)
+            await self.hub.publish(posted.channel.group, text)
             if posted.parent_event is not None:  # the parent's new reply_count, right after the reply
                 await self.hub.publish(posted.channel.group, to_text(posted.parent_event))
+            others = [services.user_group(u) for u in posted.member_ids if u != self._actor.id]
+            if others:  # members not watching the channel hear of it too, with their counts
+                await self.hub.notify(others, text, kind="message_new", about=posted.channel.group)
         if frame.request_id is not None:
             self._send(
                 frames.MessageSent(
@@ -366,13 +485,116 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self._reply_ok(frame.request_id)
 
     async def on_message_read(self, frame: frames.ClientMessageRead) -> None:
-        ref, event = await database_sync_to_async(services.mark_read)(
+        mark = await database_sync_to_async(services.mark_read)(self._actor, frame.cid, frame.message_id)
+        await self.hub.publish(mark.ref.group, to_text(mark.event), exclude=self.connection_id)
+        await self.hub.notify([self.user_group], to_text(mark.notice), exclude=self.connection_id)
+        if frame.request_id is not None:
+            mark.event.request_id = frame.request_id
+            self._send(mark.event)
+
+    async def on_message_unread(self, frame: frames.MessageUnread) -> None:
+        _, event = await database_sync_to_async(services.mark_unread)(
             self._actor, frame.cid, frame.message_id
         )
-        await self.hub.publish(ref.group, to_text(event), exclude=self.connection_id)
-        if frame.request_id is not None:
-            event.request_id = frame.request_id
-            self._send(event)
+        await self.hub.notify([self.user_group], to_text(event), exclude=self.connection_id)
+        self._send(event.model_copy(update={"request_id": frame.request_id}))
+
+    async def on_channels_query(self, frame: frames.ChannelsQuery) -> None:
+        refs = await database_sync_to_async(services.page_of_channels)(
+            self._actor, frame.filter_conditions.root, frame.sort, frame.limit, frame.offset
+        )
+        joined = [ref for ref in refs if ref.cid not in self.watching] if frame.watch else []
+        for ref in joined:  # subscribe before reading history, as a watch does
+            self.watching[ref.cid] = ref
+            await self.hub.join(ref.group, self)
+        listing = await database_sync_to_async(services.channel_states)(
+            self._actor,
+            refs,
+            frame.state is not False,
+            frame.message_limit,
+            frame.member_limit,
+            bool(frame.presence),
+        )
+        counts = await self.hub.watcher_counts([ref.group for ref in listing.refs])
+        for state, count in zip(listing.answer.channels, counts, strict=True):
+            state.watcher_count = count
+        if frame.presence:
+            await self._show_presence(_users_of(listing.answer.channels))
+        listing.answer.request_id = frame.request_id
+        self._send(listing.answer)
+        for ref, count in zip(listing.refs, counts, strict=True):
+            if ref in joined:
+                await self._publish_watching(ref, frames.UserWatchingStartEvent, count)
+
+    async def on_unread_get(self, frame: frames.UnreadGet) -> None:
+        counts = await database_sync_to_async(services.unread_counts)(self._actor)
+        counts.request_id = frame.request_id
+        self._send(counts)
+
+    async def on_channel_update(self, frame: frames.ChannelUpdate) -> None:
+        outcome = await database_sync_to_async(services.update_channel)(
+            self._actor,
+            frame.cid,
+            frame.channel_type,
+            frame.data,
+            frame.set,
+            [key.root for key in frame.unset or ()],
+        )
+        await self._answer(outcome, frame.request_id)
+
+    async def on_channel_delete(self, frame: frames.ChannelDelete) -> None:
+        deleted = await database_sync_to_async(services.delete_channel)(self._actor, frame.cid)
+        groups = [services.user_group(u) for u in deleted.member_ids] + [deleted.ref.group]
+        await self.hub.notify(
+            groups, to_text(deleted.event), kind="evict", about=deleted.ref.group, exclude=self.connection_id
+        )
+        self._send(deleted.event.model_copy(update={"request_id": frame.request_id}))
+        mine = self.watching.get(deleted.ref.cid)
+        if mine is not None:
+            await self._stop_watching(mine)
+
+    async def on_members_change(
+        self, frame: frames.ChannelMembersAdd | frames.ChannelMembersRemove | frames.ChannelModeratorsAdd
+    ) -> None:
+        change = await database_sync_to_async(_MEMBER_CHANGES[frame.type])(
+            self._actor, frame.cid, frame.user_ids
+        )
+        for event in change.events:
+            await self.hub.publish(change.ref.group, to_text(event))
+        kind = "evict" if change.evict else ""
+        for group, notice in change.notices:
+            await self.hub.notify([group], to_text(notice), kind=kind, about=change.ref.group)
+        change.answer.request_id = frame.request_id
+        self._send(change.answer)
+
+    async def on_members_query(self, frame: frames.MembersQuery) -> None:
+        listing = await database_sync_to_async(services.query_members)(
+            self._actor,
+            frame.cid,
+            frame.filter_conditions.root,
+            frame.sort,
+            frame.limit,
+            frame.offset,
+            bool(frame.presence),
+        )
+        if frame.presence:
+            await self._show_presence([member.user for member in listing.members])
+        listing.request_id = frame.request_id
+        self._send(listing)
+
+    async def on_users_query(self, frame: frames.UsersQuery) -> None:
+        listing = await database_sync_to_async(services.query_users)(
+            self._actor,
+            frame.filter_conditions.root,
+            frame.sort,
+            frame.limit,
+            frame.offset,
+            bool(frame.presence),
+        )
+        if frame.presence:
+            await self._show_presence(listing.users)
+        listing.request_id = frame.request_id
+        self._send(listing)
 
     async def on_message_update(self, frame: frames.MessageUpdate) -> None:
         outcome = await database_sync_to_async(services.update_message)(self._actor, frame.message)
@@ -447,6 +669,20 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             for event in outcome.after:
                 await self.hub.publish(outcome.group, to_text(event))
 
+    async def on_messages_search(self, frame: frames.MessagesSearch) -> None:
+        results = await database_sync_to_async(services.search_messages)(
+            self._actor,
+            frame.filter_conditions.root,
+            frame.query,
+            frame.message_filter_conditions.root if frame.message_filter_conditions else None,
+            frame.limit,
+            frame.offset,
+            frame.sort,
+            frame.next,
+        )
+        results.request_id = frame.request_id
+        self._send(results)
+
     handlers: dict[str, Callable[[ChatConsumer, Any], Awaitable[None]]] = {
         "health.check": on_health_check,
         "channel.watch": on_channel_watch,
@@ -466,6 +702,17 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         "user.unmute": on_user_unmute,
         "user.ban": on_user_ban,
         "user.unban": on_user_unban,
+        "channels.query": on_channels_query,
+        "messages.search": on_messages_search,
+        "unread.get": on_unread_get,
+        "channel.update": on_channel_update,
+        "channel.delete": on_channel_delete,
+        "channel.members.add": on_members_change,
+        "channel.members.remove": on_members_change,
+        "channel.moderators.add": on_members_change,
+        "message.unread": on_message_unread,
+        "members.query": on_members_query,
+        "users.query": on_users_query,
     }
 
     def _reply_ok(self, request_id: str | None) -> None:
@@ -503,8 +750,26 @@ def _close_reason(reason: str) -> str:
     return reason.encode()[:123].decode(errors="ignore")
 
 
-def _sign_in(actor: Actor) -> frames.OwnUser:
+def _sign_in(actor: Actor) -> tuple[frames.OwnUser, Any]:
     user = services.sign_in(actor)
     if user.deactivated_at is not None:
         raise UserDeactivated(f"user {actor.id!r} is deactivated")
-    return services.own_user(actor)
+    return services.own_user(actor, user.role), services.touch(actor.id)
+
+
+def _users_of(states: list[frames.ChannelState]) -> list[frames.User]:
+    """The users a page of channel states shows, each shape once (members and memberships)."""
+    users: list[frames.User] = []
+    for state in states:
+        users.extend(member.user for member in state.members)
+        if state.membership is not None:
+            users.append(state.membership.user)
+    return users
+
+
+# Each member change frame, and the service it calls.
+_MEMBER_CHANGES: dict[str, Callable[..., services.MemberChange]] = {
+    "channel.members.add": services.add_members,
+    "channel.members.remove": services.remove_members,
+    "channel.moderators.add": services.add_moderators,
+}

@@ -5,14 +5,20 @@ from __future__ import annotations
 from chat.frames import ErrorCode
 
 __all__ = [
+    "BadSignature",
     "ChatError",
     "FeatureDisabled",
+    "FileTooLarge",
+    "FileTypeRefused",
     "IdConflict",
+    "InvalidAttachment",
     "InvalidFrame",
     "InvalidParent",
     "InvalidQuote",
     "NotAllowed",
     "NotFound",
+    "OriginNotAllowed",
+    "SignatureExpired",
     "TokenExpired",
     "TokenRefused",
     "UnknownChannelType",
@@ -36,6 +42,18 @@ class InvalidFrame(ChatError):
     """Raised when a frame is not valid against the schema (the code says which way)."""
 
     code = ErrorCode.invalid_frame
+
+
+class InvalidField(ChatError):
+    """Raised when a filter, sort or data field is unknown, reserved, or has a value it cannot take."""
+
+    code = ErrorCode.invalid_field
+
+
+class CustomDataTooLarge(ChatError):
+    """Raised when a channel's custom fields are over 5 KiB as JSON (Stream's limit)."""
+
+    code = ErrorCode.custom_data_too_large
 
 
 class UnknownChannelType(ChatError):
@@ -78,6 +96,42 @@ class IdConflict(ChatError):
     """Raised when a client-chosen message id is already used by another user or channel."""
 
     code = ErrorCode.id_conflict
+
+
+class InvalidAttachment(ChatError):
+    """Raised when an attachment names an upload of another channel or user, or one already attached."""
+
+    code = ErrorCode.invalid_attachment
+
+
+class FileTooLarge(ChatError):
+    """Raised when an upload is larger than JATTE_UPLOAD_MAX_BYTES (HTTP 413)."""
+
+    code = ErrorCode.file_too_large
+
+
+class FileTypeRefused(ChatError):
+    """Raised when an upload is not an allowed image, or has a blocked extension (HTTP 415)."""
+
+    code = ErrorCode.file_type_not_allowed
+
+
+class OriginNotAllowed(ChatError):
+    """Raised when a browser's request comes from an origin ALLOWED_ORIGINS does not list (HTTP 403)."""
+
+    code = ErrorCode.origin_not_allowed
+
+
+class BadSignature(ChatError):
+    """Raised when a file URL is unsigned or its signature does not match it (HTTP 403)."""
+
+    code = ErrorCode.invalid_signature
+
+
+class SignatureExpired(ChatError):
+    """Raised when a file URL's signature is right but its expiry has passed (HTTP 403)."""
+
+    code = ErrorCode.signature_expired
 
 
 class TokenRefused(Exception):

@@ -4,6 +4,13 @@ A socket joins a group (`ChannelRef.group`) and gets each published text through
 never blocks the publisher. One process: a dict of sets. Several processes (`REDIS_URL`): each
 process joins a group once on channels-redis' pub/sub layer and hands what arrives to its local
 sockets, so an event is serialised once and crosses Redis once per process, not once per socket.
+
+`notify` reaches the sockets of many groups at once (the members of a channel, through their user
+groups): one message to every process, each handing it once to each local socket in any of those
+groups. Its `kind` lets the socket take part: `message_new` skips the sockets watching the channel
+and has each other socket fill in its user's unread counts (`Subscriber.notice`), `evict` has the
+socket stop watching a channel it may no longer read, `presence` lets it keep only the users it
+follows. Groups a socket `follow`s exist in its process only: they are for `notify`.
 """
 
 from __future__ import annotations
@@ -21,7 +28,16 @@ from redis.exceptions import RedisError
 
 from chat.cluster import COUNT_LIVE, new_process_id
 
-__all__ = ["REDIS_TIMEOUT", "Hub", "LocalHub", "RedisHub", "RedisUnavailable", "Subscriber", "get_hub"]
+__all__ = [
+    "NOTIFY_GROUP",
+    "REDIS_TIMEOUT",
+    "Hub",
+    "LocalHub",
+    "RedisHub",
+    "RedisUnavailable",
+    "Subscriber",
+    "get_hub",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +49,7 @@ WATCHDOG_INTERVAL = 0.5  # seconds between the checks that notice Redis leaving,
 # REDIS_TIMEOUT + WATCHDOG_INTERVAL after it began.
 REPLAY_MARGIN = 5.0
 RESYNC_GROUP = "chat.resync"  # every process listens here for "catch your watchers up"
+NOTIFY_GROUP = "chat.notify"  # every process listens here for `notify`
 
 # Given fan-out groups and a wall-clock time, the serialised events that rebuild what changed in
 # those groups since then, per group and in order (chat.catch_up.missed_events).
@@ -56,6 +73,13 @@ class Subscriber(Protocol):
         """Queues `text` for the socket; must not block."""
 
 
+class Noticing(Subscriber, Protocol):
+    """A subscriber that takes part in a `notify` of some kind (a socket; see the module's doc)."""
+
+    def notice(self, kind: str, text: str, about: str | None) -> None:
+        """Handles a notification of `kind` about the group or user `about`; must not block."""
+
+
 class Hub(Protocol):
     async def join(self, group: str, subscriber: Subscriber) -> int:
         """Adds the subscriber to the group and returns the group's watcher count."""
@@ -68,6 +92,27 @@ class Hub(Protocol):
 
     async def watcher_count(self, group: str) -> int:
         """How many sockets watch the group, across processes."""
+
+    async def watcher_counts(self, groups: list[str]) -> list[int]:
+        """`watcher_count` of each group."""
+
+    async def notify(
+        self,
+        groups: list[str],
+        text: str,
+        *,
+        kind: str = "",
+        about: str | None = None,
+        exclude: str | None = None,
+    ) -> None:
+        """Delivers `text` once to each socket in any of the groups, on any process, but `exclude`
+        (with `kind`, through the socket's `notice`; see the module's doc)."""
+
+    def follow(self, group: str, subscriber: Subscriber) -> None:
+        """Adds the subscriber to a group of this process only (for `notify`)."""
+
+    def unfollow(self, group: str, subscriber: Subscriber) -> None:
+        """Removes the subscriber from a group `follow` added it to."""
 
 
 class LocalHub:
@@ -89,6 +134,42 @@ class LocalHub:
 
     async def watcher_count(self, group: str) -> int:
         return len(self._groups.get(group, ()))
+
+    async def watcher_counts(self, groups: list[str]) -> list[int]:
+        return [len(self._groups.get(group, ())) for group in groups]
+
+    async def notify(
+        self,
+        groups: list[str],
+        text: str,
+        *,
+        kind: str = "",
+        about: str | None = None,
+        exclude: str | None = None,
+    ) -> None:
+        self._notify(groups, text, kind, about, exclude)
+
+    def follow(self, group: str, subscriber: Subscriber) -> None:
+        self._add(group, subscriber)
+
+    def unfollow(self, group: str, subscriber: Subscriber) -> None:
+        self._remove(group, subscriber)
+
+    def _notify(
+        self, groups: list[str], text: str, kind: str, about: str | None, exclude: str | None
+    ) -> None:
+        watching = self._groups.get(about, {}) if kind == "message_new" and about else {}
+        seen: set[str] = set()
+        for group in groups:
+            for connection_id, subscriber in tuple(self._groups.get(group, {}).items()):
+                if connection_id == exclude or connection_id in seen or connection_id in watching:
+                    continue
+                seen.add(connection_id)
+                notice = getattr(subscriber, "notice", None) if kind else None
+                if notice is not None:
+                    notice(kind, text, about)
+                else:
+                    subscriber.deliver(text)
 
     def _add(self, group: str, subscriber: Subscriber) -> bool:
         """Adds; True when the group was empty in this process."""
@@ -216,6 +297,7 @@ class RedisHub(LocalHub):
             if self._channel is None:
                 channel: str = await self._bounded(self._layer.new_channel())
                 await self._bounded(self._layer.group_add(RESYNC_GROUP, channel))
+                await self._bounded(self._layer.group_add(NOTIFY_GROUP, channel))
                 self._channel = channel
                 self._reader = asyncio.create_task(self._read(channel))
             return self._channel
@@ -228,6 +310,15 @@ class RedisHub(LocalHub):
                     task = asyncio.create_task(self._resync(float(message["since"])))
                     self._resyncs.add(task)
                     task.add_done_callback(self._resyncs.discard)
+                    continue
+                if message["type"] == "chat.notify":
+                    self._notify(
+                        list(message["groups"]),
+                        message["text"],
+                        message.get("kind") or "",
+                        message.get("about"),
+                        message.get("exclude"),
+                    )
                     continue
                 self._deliver(message["group"], message["text"], message.get("exclude"))
             except asyncio.CancelledError:
@@ -277,6 +368,37 @@ class RedisHub(LocalHub):
                 pass
         # Down: this process's sockets get it now; the others catch up when Redis is back.
         self._deliver(group, text, exclude)
+
+    async def notify(
+        self,
+        groups: list[str],
+        text: str,
+        *,
+        kind: str = "",
+        about: str | None = None,
+        exclude: str | None = None,
+    ) -> None:
+        self._watch()
+        if not self.down:
+            message = {
+                "type": "chat.notify",
+                "groups": groups,
+                "text": text,
+                "kind": kind,
+                "about": about,
+                "exclude": exclude,
+            }
+            try:
+                await self._inbox()  # this process hears its own notifications too
+                await self._bounded(self._layer.group_send(NOTIFY_GROUP, message))
+                return
+            except RedisUnavailable:
+                pass
+        # Down: this process's sockets get it now; notifications are not replayed afterwards.
+        self._notify(groups, text, kind, about, exclude)
+
+    async def watcher_counts(self, groups: list[str]) -> list[int]:
+        return list(await asyncio.gather(*(self.watcher_count(group) for group in groups)))
 
     async def watcher_count(self, group: str) -> int:
         local = len(self._groups.get(group, ()))

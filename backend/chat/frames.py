@@ -39,6 +39,14 @@ class ErrorCode(StrEnum):
     invalid_parent = "invalid_parent"
     invalid_quote = "invalid_quote"
     feature_disabled = "feature_disabled"
+    custom_data_too_large = "custom_data_too_large"
+    invalid_attachment = "invalid_attachment"
+    file_too_large = "file_too_large"
+    file_type_not_allowed = "file_type_not_allowed"
+    unauthenticated = "unauthenticated"
+    origin_not_allowed = "origin_not_allowed"
+    invalid_signature = "invalid_signature"
+    signature_expired = "signature_expired"
 
 
 class CloseCode(IntEnum):
@@ -49,6 +57,7 @@ class CloseCode(IntEnum):
     UNAUTHORIZED = 4001
     TOKEN_EXPIRED = 4002
     FORBIDDEN_ORIGIN = 4003
+    TRY_AGAIN_LATER = 4013
     TOO_MANY_CONNECTIONS = 4029
 
 
@@ -67,6 +76,17 @@ class User(BaseModel):
     ]
     name: str
     image: str | None = None
+    online: Annotated[
+        bool | None,
+        Field(description="Whether any socket of the user is open, on any process."),
+    ] = None
+    last_active: Annotated[
+        AwareDatetime | None,
+        Field(
+            description="When a socket of the user last opened or closed.",
+            title="Timestamp",
+        ),
+    ] = None
 
 
 class UserRole(StrEnum):
@@ -85,7 +105,7 @@ class MessageType(StrEnum):
 
 class Channel(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="allow",
     )
     id: str
     type: str
@@ -98,6 +118,7 @@ class Channel(BaseModel):
         ),
     ]
     name: str
+    image: str | None = None
     created_by: User
     created_at: Annotated[
         AwareDatetime,
@@ -200,10 +221,230 @@ class Read(BaseModel):
 
 class WatchData(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="allow",
     )
     name: Annotated[str | None, Field(max_length=255)] = None
+    image: Annotated[str | None, Field(max_length=1024)] = None
     members: Annotated[list[UserId] | None, Field(max_length=100)] = None
+
+
+class ChannelFilter(
+    RootModel[
+        dict[
+            Literal[
+                "type",
+                "cid",
+                "id",
+                "members",
+                "last_message_at",
+                "created_at",
+                "updated_at",
+                "member_count",
+                "has_unread",
+                "joined",
+                "name",
+                "$and",
+                "$or",
+                "$nor",
+            ],
+            Any,
+        ]
+    ]
+):
+    root: Annotated[
+        dict[
+            Literal[
+                "type",
+                "cid",
+                "id",
+                "members",
+                "last_message_at",
+                "created_at",
+                "updated_at",
+                "member_count",
+                "has_unread",
+                "joined",
+                "name",
+                "$and",
+                "$or",
+                "$nor",
+            ],
+            Any,
+        ],
+        Field(
+            description="Stream's filter_conditions for channels: keys `type`, `cid`, `id` ($eq, $in), `members` ($in, $eq), `last_message_at`, `created_at`, `updated_at`, `member_count` ($eq, $gt, $gte, $lt, $lte), `has_unread` (true), `name` ($eq, $autocomplete), combined with `$and` / `$or` / `$nor` (arrays of filters); a bare value means $eq. An unknown key or operator is refused with invalid_field naming it. Whatever the filter, only channels the user may read are returned.",
+            max_length=20,
+            title="ChannelFilter",
+        ),
+    ]
+
+
+class MemberFilter(
+    RootModel[
+        dict[
+            Literal[
+                "id",
+                "user_id",
+                "name",
+                "channel_role",
+                "banned",
+                "created_at",
+                "updated_at",
+                "$and",
+                "$or",
+                "$nor",
+            ],
+            Any,
+        ]
+    ]
+):
+    root: Annotated[
+        dict[
+            Literal[
+                "id",
+                "user_id",
+                "name",
+                "channel_role",
+                "banned",
+                "created_at",
+                "updated_at",
+                "$and",
+                "$or",
+                "$nor",
+            ],
+            Any,
+        ],
+        Field(
+            description="Stream's filter_conditions for a channel's members: `id` / `user_id` ($eq, $in), `name` ($eq, $autocomplete), `channel_role` ($eq, $in), `banned` ($eq), `created_at` ($gt, $gte, $lt, $lte), combined with `$and` / `$or` / `$nor`. An unknown key or operator is refused with invalid_field.",
+            max_length=20,
+            title="MemberFilter",
+        ),
+    ]
+
+
+class UserFilter(RootModel[dict[Literal["id", "name", "$and", "$or", "$nor"], Any]]):
+    root: Annotated[
+        dict[Literal["id", "name", "$and", "$or", "$nor"], Any],
+        Field(
+            description="Stream's filter_conditions for users: `id` ($eq, $in, $autocomplete), `name` ($eq, $autocomplete), combined with `$and` / `$or`. Only users who share a channel with the asker are found (every user, for an admin). An unknown key or operator is refused with invalid_field.",
+            max_length=20,
+            title="UserFilter",
+        ),
+    ]
+
+
+class SortDirection(IntEnum):
+    ASCENDING = 1
+    DESCENDING = -1
+
+
+class ChannelSortField(StrEnum):
+    last_message_at = "last_message_at"
+    last_updated = "last_updated"
+    created_at = "created_at"
+    updated_at = "updated_at"
+    unread_count = "unread_count"
+    member_count = "member_count"
+
+
+class ChannelSort(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    field: Annotated[ChannelSortField, Field(title="ChannelSortField")]
+    direction: SortDirection
+
+
+class MemberSortField(StrEnum):
+    created_at = "created_at"
+    updated_at = "updated_at"
+    user_id = "user_id"
+    name = "name"
+
+
+class MemberSort(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    field: Annotated[MemberSortField, Field(title="MemberSortField")]
+    direction: SortDirection
+
+
+class UserSortField(StrEnum):
+    id = "id"
+    name = "name"
+    created_at = "created_at"
+    updated_at = "updated_at"
+    last_active = "last_active"
+
+
+class UserSort(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    field: Annotated[UserSortField, Field(title="UserSortField")]
+    direction: SortDirection
+
+
+class UnreadChannel(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    channel_id: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    last_read: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+    unread_count: Annotated[int, Field(ge=0)]
+
+
+class UnreadChannelType(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    channel_type: str
+    channel_count: Annotated[int, Field(ge=0)]
+    unread_count: Annotated[int, Field(ge=0)]
+
+
+class UnreadThread(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    parent_message_id: Annotated[
+        str,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ]
+    last_read: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+    last_read_message_id: Annotated[
+        str | None,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ] = None
+    unread_count: Annotated[int, Field(ge=0)]
 
 
 class MessagePagination(BaseModel):
@@ -251,6 +492,15 @@ class Attachment(BaseModel):
     mime_type: Annotated[str | None, Field(max_length=255)] = None
     original_width: Annotated[int | None, Field(ge=0)] = None
     original_height: Annotated[int | None, Field(ge=0)] = None
+
+
+class UploadResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    file: str
+    thumb_url: str | None = None
+    duration: str | None = None
 
 
 class Reaction(BaseModel):
@@ -444,15 +694,24 @@ class ChannelWatch(BaseModel):
         ),
     ] = None
     cid: Annotated[
-        str,
+        str | None,
         Field(
             description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
             pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
             title="Cid",
         ),
-    ]
+    ] = None
+    channel_type: Annotated[
+        str | None,
+        Field(
+            description="A channel type: messaging, team or livestream.",
+            pattern="^[A-Za-z0-9_-]{1,64}$",
+            title="ChannelType",
+        ),
+    ] = None
     data: WatchData | None = None
     messages: MessagePagination | None = None
+    presence: bool | None = None
 
 
 class ChannelStopWatching(BaseModel):
@@ -1018,6 +1277,315 @@ class UserUnban(BaseModel):
     ] = None
 
 
+class ChannelsQuery(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["channels.query"] = "channels.query"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    filter_conditions: ChannelFilter
+    sort: Annotated[list[ChannelSort] | None, Field(max_length=5)] = None
+    limit: Annotated[int | None, Field(ge=1, le=30)] = None
+    offset: Annotated[
+        int | None,
+        Field(
+            description="How many results to skip: at most 1,000 (Stream's cap).",
+            ge=0,
+            le=1000,
+            title="QueryOffset",
+        ),
+    ] = None
+    watch: bool | None = None
+    state: bool | None = None
+    presence: bool | None = None
+    message_limit: Annotated[int | None, Field(ge=0, le=300)] = None
+    member_limit: Annotated[int | None, Field(ge=0, le=100)] = None
+
+
+class UnreadGet(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["unread.get"] = "unread.get"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+
+
+class UnsetItem(RootModel[str]):
+    root: Annotated[str, Field(max_length=255, min_length=1)]
+
+
+class ChannelUpdate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["channel.update"] = "channel.update"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    cid: Annotated[
+        str | None,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ] = None
+    channel_type: Annotated[
+        str | None,
+        Field(
+            description="A channel type: messaging, team or livestream.",
+            pattern="^[A-Za-z0-9_-]{1,64}$",
+            title="ChannelType",
+        ),
+    ] = None
+    data: WatchData | None = None
+    set: WatchData | None = None
+    unset: Annotated[list[UnsetItem] | None, Field(max_length=50)] = None
+
+
+class ChannelDelete(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["channel.delete"] = "channel.delete"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+
+
+class ChannelMembersAdd(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["channel.members.add"] = "channel.members.add"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    user_ids: Annotated[
+        list[UserId],
+        Field(
+            description="The users a member change is about: 1 to 100 ids.",
+            max_length=100,
+            min_length=1,
+            title="UserIds",
+        ),
+    ]
+
+
+class ChannelMembersRemove(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["channel.members.remove"] = "channel.members.remove"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    user_ids: Annotated[
+        list[UserId],
+        Field(
+            description="The users a member change is about: 1 to 100 ids.",
+            max_length=100,
+            min_length=1,
+            title="UserIds",
+        ),
+    ]
+
+
+class ChannelModeratorsAdd(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["channel.moderators.add"] = "channel.moderators.add"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    user_ids: Annotated[
+        list[UserId],
+        Field(
+            description="The users a member change is about: 1 to 100 ids.",
+            max_length=100,
+            min_length=1,
+            title="UserIds",
+        ),
+    ]
+
+
+class MessageUnread(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["message.unread"] = "message.unread"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    message_id: Annotated[
+        str,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ]
+
+
+class MembersQuery(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["members.query"] = "members.query"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    filter_conditions: MemberFilter
+    sort: Annotated[list[MemberSort] | None, Field(max_length=5)] = None
+    limit: Annotated[int | None, Field(ge=1, le=100)] = None
+    offset: Annotated[
+        int | None,
+        Field(
+            description="How many results to skip: at most 1,000 (Stream's cap).",
+            ge=0,
+            le=1000,
+            title="QueryOffset",
+        ),
+    ] = None
+    presence: bool | None = None
+
+
+class UsersQuery(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["users.query"] = "users.query"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    filter_conditions: UserFilter
+    sort: Annotated[list[UserSort] | None, Field(max_length=5)] = None
+    limit: Annotated[int | None, Field(ge=1, le=100)] = None
+    offset: Annotated[
+        int | None,
+        Field(
+            description="How many results to skip: at most 1,000 (Stream's cap).",
+            ge=0,
+            le=1000,
+            title="QueryOffset",
+        ),
+    ] = None
+    presence: bool | None = None
+
+
 class Ok(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -1300,6 +1868,481 @@ class UserUnbannedEvent(BaseModel):
     ]
 
 
+class UnreadCounts(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["unread.counts"] = "unread.counts"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    total_unread_count: Annotated[int, Field(ge=0)]
+    total_unread_threads_count: Annotated[int, Field(ge=0)]
+    channels: list[UnreadChannel]
+    channel_type: list[UnreadChannelType]
+    threads: list[UnreadThread]
+
+
+class ChannelUpdatedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["channel.updated"] = "channel.updated"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    channel_type: str
+    channel_id: str
+    channel: Channel
+    members: list[Member] | None = None
+    user: User
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class ChannelDeletedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["channel.deleted"] = "channel.deleted"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    channel_type: str
+    channel_id: str
+    channel: Channel
+    user: User | None = None
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class MemberAddedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["member.added"] = "member.added"
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    channel_type: str
+    channel_id: str
+    member: Member
+    user: User
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class MemberRemovedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["member.removed"] = "member.removed"
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    channel_type: str
+    channel_id: str
+    member: Member
+    user: User
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class MemberUpdatedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["member.updated"] = "member.updated"
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    channel_type: str
+    channel_id: str
+    member: Member
+    user: User
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class NotificationAddedToChannelEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["notification.added_to_channel"] = "notification.added_to_channel"
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    channel_type: str
+    channel_id: str
+    channel: Channel
+    member: Member
+    user: User | None = None
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class NotificationRemovedFromChannelEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["notification.removed_from_channel"] = "notification.removed_from_channel"
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    channel_type: str
+    channel_id: str
+    channel: Channel | None = None
+    member: Member | None = None
+    user: User
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class NotificationMarkUnreadEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["notification.mark_unread"] = "notification.mark_unread"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    channel_type: str
+    channel_id: str
+    user: User
+    first_unread_message_id: Annotated[
+        str,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ]
+    last_read_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+    last_read_message_id: Annotated[
+        str | None,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ] = None
+    unread_messages: Annotated[int, Field(ge=0)]
+    unread_count: Annotated[int, Field(ge=0)]
+    total_unread_count: Annotated[int, Field(ge=0)]
+    unread_channels: Annotated[int, Field(ge=0)]
+    unread_threads: Annotated[int, Field(ge=0)]
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class MembersList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["members.list"] = "members.list"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    members: Annotated[list[Member], Field(max_length=100)]
+
+
+class UsersList(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["users.list"] = "users.list"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    users: Annotated[list[User], Field(max_length=100)]
+
+
+class NotificationMarkReadEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["notification.mark_read"] = "notification.mark_read"
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    channel_type: str
+    channel_id: str
+    user: User
+    last_read_message_id: Annotated[
+        str | None,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ] = None
+    unread_count: Annotated[int, Field(ge=0)]
+    total_unread_count: Annotated[int, Field(ge=0)]
+    unread_channels: Annotated[int, Field(ge=0)]
+    unread_threads: Annotated[int, Field(ge=0)]
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class UserPresenceChangedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["user.presence.changed"] = "user.presence.changed"
+    user: User
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class MessageFilter(
+    RootModel[
+        dict[
+            Literal[
+                "text",
+                "id",
+                "user.id",
+                "type",
+                "parent_id",
+                "reply_count",
+                "created_at",
+                "updated_at",
+                "attachments",
+                "mentioned_users.id",
+                "pinned",
+                "$and",
+                "$or",
+                "$nor",
+            ],
+            Any,
+        ]
+    ]
+):
+    root: Annotated[
+        dict[
+            Literal[
+                "text",
+                "id",
+                "user.id",
+                "type",
+                "parent_id",
+                "reply_count",
+                "created_at",
+                "updated_at",
+                "attachments",
+                "mentioned_users.id",
+                "pinned",
+                "$and",
+                "$or",
+                "$nor",
+            ],
+            Any,
+        ],
+        Field(
+            description="Stream's message_filter_conditions for search: `text` ($q: every word, $autocomplete: every word as the start of one), `id`, `user.id`, `type` ($eq, $ne, $in, $nin), `parent_id` ($eq, $exists), `reply_count`, `created_at`, `updated_at` ($eq, $ne, $gt, $gte, $lt, $lte), `attachments` ($exists), `mentioned_users.id` ($contains), `pinned` ($eq), combined with `$and` / `$or` / `$nor`. An unknown key or operator is refused with invalid_field.",
+            max_length=20,
+            title="MessageFilter",
+        ),
+    ]
+
+
+class SearchSortField(StrEnum):
+    relevance = "relevance"
+    created_at = "created_at"
+    updated_at = "updated_at"
+    reply_count = "reply_count"
+
+
+class SearchSort(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    field: Annotated[SearchSortField, Field(title="SearchSortField")]
+    direction: SortDirection
+
+
+class MessagesSearch(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["messages.search"] = "messages.search"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    filter_conditions: ChannelFilter
+    query: Annotated[str | None, Field(max_length=500, min_length=1)] = None
+    message_filter_conditions: MessageFilter | None = None
+    limit: Annotated[int | None, Field(ge=1, le=100)] = None
+    offset: Annotated[
+        int | None,
+        Field(
+            description="How many results to skip: at most 1,000 (Stream's cap).",
+            ge=0,
+            le=1000,
+            title="QueryOffset",
+        ),
+    ] = None
+    sort: Annotated[list[SearchSort] | None, Field(max_length=3)] = None
+    next: Annotated[
+        str | None,
+        Field(
+            description="The `next` of an earlier answer: the page after it (it takes the place of `offset`).",
+            pattern="^o[0-9]{1,4}$",
+        ),
+    ] = None
+
+
 class ClientFrame(
     RootModel[
         ClientHealthCheck
@@ -1320,6 +2363,17 @@ class ClientFrame(
         | UserUnmute
         | UserBan
         | UserUnban
+        | ChannelsQuery
+        | UnreadGet
+        | ChannelUpdate
+        | ChannelDelete
+        | ChannelMembersAdd
+        | ChannelMembersRemove
+        | ChannelModeratorsAdd
+        | MessageUnread
+        | MembersQuery
+        | UsersQuery
+        | MessagesSearch
     ]
 ):
     root: Annotated[
@@ -1340,7 +2394,18 @@ class ClientFrame(
         | UserMute
         | UserUnmute
         | UserBan
-        | UserUnban,
+        | UserUnban
+        | ChannelsQuery
+        | UnreadGet
+        | ChannelUpdate
+        | ChannelDelete
+        | ChannelMembersAdd
+        | ChannelMembersRemove
+        | ChannelModeratorsAdd
+        | MessageUnread
+        | MembersQuery
+        | UsersQuery
+        | MessagesSearch,
         Field(
             description="A frame the client sends.",
             discriminator="type",
@@ -1466,6 +2531,12 @@ class Message(BaseModel):
         ),
     ] = None
     silent: bool
+    channel: Annotated[
+        Channel | None,
+        Field(
+            description="In search results only: the channel the message is in (Stream's SearchResultMessage)."
+        ),
+    ] = None
 
 
 class HealthCheckEvent(BaseModel):
@@ -1521,6 +2592,10 @@ class ChannelState(BaseModel):
     pinned_messages: list[Message]
     members: list[Member]
     read: list[Read]
+    membership: Annotated[
+        Member | None,
+        Field(description="The asking user's own membership, when they are a member."),
+    ] = None
     watcher_count: Annotated[int, Field(ge=0)]
     own_capabilities: list[Capability]
     config: ChannelConfig
@@ -1830,6 +2905,87 @@ class NotificationMutesUpdatedEvent(BaseModel):
     ]
 
 
+class ChannelsState(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["channels.state"] = "channels.state"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    channels: Annotated[list[ChannelState], Field(max_length=30)]
+
+
+class NotificationMessageNewEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["notification.message_new"] = "notification.message_new"
+    cid: Annotated[
+        str,
+        Field(
+            description="A channel id, `type:id`, as Stream writes it: type `[A-Za-z0-9_-]`, id `[A-Za-z0-9!_-]`, at most 64 characters each.",
+            pattern="^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9!_-]{1,64}$",
+            title="Cid",
+        ),
+    ]
+    channel_type: str
+    channel_id: str
+    channel: Channel
+    message_id: Annotated[
+        str,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ]
+    message: Message
+    user: User
+    unread_count: Annotated[int, Field(ge=0)]
+    total_unread_count: Annotated[int, Field(ge=0)]
+    unread_channels: Annotated[int, Field(ge=0)]
+    created_at: Annotated[
+        AwareDatetime,
+        Field(
+            description="An ISO 8601 time in UTC, e.g. 2026-11-25T20:20:06.123456Z.",
+            title="Timestamp",
+        ),
+    ]
+
+
+class SearchResult(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    message: Message
+
+
+class SearchResults(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    type: Literal["search.results"] = "search.results"
+    request_id: Annotated[
+        str | None,
+        Field(
+            description="Chosen by the client; the server answers the frame with exactly one frame carrying the same request_id.",
+            max_length=64,
+            min_length=1,
+            title="RequestId",
+        ),
+    ] = None
+    results: Annotated[list[SearchResult], Field(max_length=100)]
+    next: str | None = None
+    previous: str | None = None
+
+
 class ServerFrame(
     RootModel[
         HealthCheckEvent
@@ -1852,6 +3008,22 @@ class ServerFrame(
         | NotificationMutesUpdatedEvent
         | UserBannedEvent
         | UserUnbannedEvent
+        | ChannelsState
+        | UnreadCounts
+        | ChannelUpdatedEvent
+        | ChannelDeletedEvent
+        | MemberAddedEvent
+        | MemberRemovedEvent
+        | MemberUpdatedEvent
+        | NotificationAddedToChannelEvent
+        | NotificationRemovedFromChannelEvent
+        | NotificationMarkUnreadEvent
+        | MembersList
+        | UsersList
+        | NotificationMessageNewEvent
+        | NotificationMarkReadEvent
+        | UserPresenceChangedEvent
+        | SearchResults
     ]
 ):
     root: Annotated[
@@ -1874,7 +3046,23 @@ class ServerFrame(
         | MessageReplies
         | NotificationMutesUpdatedEvent
         | UserBannedEvent
-        | UserUnbannedEvent,
+        | UserUnbannedEvent
+        | ChannelsState
+        | UnreadCounts
+        | ChannelUpdatedEvent
+        | ChannelDeletedEvent
+        | MemberAddedEvent
+        | MemberRemovedEvent
+        | MemberUpdatedEvent
+        | NotificationAddedToChannelEvent
+        | NotificationRemovedFromChannelEvent
+        | NotificationMarkUnreadEvent
+        | MembersList
+        | UsersList
+        | NotificationMessageNewEvent
+        | NotificationMarkReadEvent
+        | UserPresenceChangedEvent
+        | SearchResults,
         Field(
             description="A frame the server sends: a reply to a request (carrying its request_id) or a channel event.",
             discriminator="type",

@@ -24,7 +24,16 @@ from redis.exceptions import RedisError
 
 from chat.cluster import new_process_id
 
-__all__ = ["OUTBOX_FRAMES", "Limits", "Outbox", "RedisLimits", "TokenBucket", "get_limits"]
+__all__ = [
+    "OUTBOX_FRAMES",
+    "Admission",
+    "Limits",
+    "Outbox",
+    "RedisLimits",
+    "TokenBucket",
+    "get_admission",
+    "get_limits",
+]
 
 OUTBOX_FRAMES = 10_000  # frames queued for one socket, whatever their size
 MAX_BUCKETS = 10_000  # buckets kept before the idle (refilled) ones are forgotten
@@ -301,6 +310,54 @@ def get_limits() -> Limits:
             RedisLimits(settings.REDIS_URL, *figures) if settings.REDIS_URL else Limits(*figures)
         )
     return limits
+
+
+class Admission:
+    """One process's capacity: the sockets it holds and the ones signing in at once.
+
+    Capacity is the process's own (its CPU and memory), so it is counted here even with Redis. A
+    socket past either bound is closed with 4013 (TRY_AGAIN_LATER) and a delay, so a reconnect
+    storm queues in the clients' timers instead of in the server's memory and database thread.
+    """
+
+    def __init__(self, max_sockets: int, max_signing_in: int, retry_after_ms: int) -> None:
+        self.max_sockets = max_sockets
+        self.max_signing_in = max_signing_in
+        self.retry_after_ms = retry_after_ms
+        self.sockets = 0  # admitted and not yet gone
+        self.signing_in = 0  # admitted, and their first health.check not yet queued
+        self.refused = 0
+
+    def enter(self) -> int:
+        """Admits a socket (0), or returns the milliseconds it should wait before trying again."""
+        if self.sockets >= self.max_sockets or self.signing_in >= self.max_signing_in:
+            self.refused += 1
+            return max(1, self.retry_after_ms)
+        self.sockets += 1
+        self.signing_in += 1
+        return 0
+
+    def signed_in(self) -> None:
+        """The socket admitted by `enter` is signed in (or refused): it no longer queues."""
+        self.signing_in -= 1
+
+    def leave(self) -> None:
+        """The socket admitted by `enter` is gone."""
+        self.sockets -= 1
+
+
+_admissions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Admission] = weakref.WeakKeyDictionary()
+
+
+def get_admission() -> Admission:
+    """The running event loop's admission, from settings."""
+    loop = asyncio.get_running_loop()
+    admission = _admissions.get(loop)
+    if admission is None:
+        admission = _admissions[loop] = Admission(
+            settings.JATTE_MAX_CONNECTIONS, settings.JATTE_MAX_CONNECTING, settings.JATTE_RETRY_AFTER_MS
+        )
+    return admission
 
 
 class Outbox:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-__all__ = ["Ban", "Channel", "ChatUser", "Flag", "Member", "Message", "Mute", "Reaction", "Read"]
+__all__ = ["Ban", "Channel", "ChatUser", "Flag", "Member", "Message", "Mute", "Reaction", "Read", "Upload"]
 
 
 class ChatUser(models.Model):
@@ -29,6 +29,8 @@ class ChatUser(models.Model):
     custom = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Stream's last_active: when a socket of the user last opened, or their last one closed (chat.presence).
+    last_active = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id})" if self.name else self.id
@@ -48,6 +50,10 @@ class Channel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # channels.query over the channels of open types (livestream), newest first.
+        indexes = [models.Index(fields=["type", "-last_message_at"], name="channel_type_latest")]
 
     def __str__(self) -> str:
         return self.cid
@@ -69,6 +75,12 @@ class Member(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["channel", "user"], name="member_once_per_channel")]
+        indexes = [
+            # A user's channels (channels.query, unread counts, users.query's shared channels).
+            models.Index(fields=["user", "channel"], name="member_channels_of_user"),
+            # A channel's members in the order they joined (channel.state, members.query).
+            models.Index(fields=["channel", "created_at"], name="member_in_join_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.channel}"
@@ -125,16 +137,23 @@ class Message(models.Model):
 
 
 class Read(models.Model):
-    """How far a user has read a channel."""
+    """How far a user has read a channel, and how many messages after that are unread for them.
+
+    `unread_messages` is kept by chat.services.reads: raised by each stored message, counted again
+    from the messages whenever the mark moves, a message is deleted or a mute changes.
+    """
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="reads")
     user = models.ForeignKey(ChatUser, on_delete=models.CASCADE, related_name="reads")
     last_read = models.DateTimeField()
     last_read_seq = models.BigIntegerField(default=0)
     last_read_message_id = models.CharField(max_length=255, blank=True)
+    unread_messages = models.IntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["channel", "user"], name="read_once_per_channel")]
+        # A user's read state in every channel (unread.get, the first health.check's counts).
+        indexes = [models.Index(fields=["user", "channel"], name="read_channels_of_user")]
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.channel} to {self.last_read_message_id or '-'}"
@@ -226,3 +245,36 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} flagged {self.message_key}"
+
+
+class Upload(models.Model):
+    """A file uploaded to a channel over HTTP (chat.services.uploads), in Django's default storage.
+
+    `file` and `thumb` are storage names, never paths. Until a message attaches it (`message`), only
+    its uploader holds its URL, and housekeeping removes it after a day (`manage.py purge_uploads`);
+    a hard-deleted message removes its uploads, a soft-deleted one stops serving them.
+    """
+
+    class Kind(models.TextChoices):
+        IMAGE = "image"
+        FILE = "file"
+
+    id = models.CharField(primary_key=True, max_length=32)
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="uploads")
+    user = models.ForeignKey(ChatUser, on_delete=models.PROTECT, related_name="uploads")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="uploads"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    name = models.CharField(max_length=255)  # the uploader's file name, made safe
+    file = models.CharField(max_length=512)
+    thumb = models.CharField(max_length=512, blank=True)
+    mime_type = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    width = models.IntegerField(null=True, blank=True)
+    height = models.IntegerField(null=True, blank=True)
+    base_url = models.CharField(max_length=512)  # scheme://host its URLs name
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id} ({self.name}) in {self.channel_id}"

@@ -17,7 +17,7 @@ from django.conf import settings
 
 from chat.frames import CloseCode
 
-__all__ = ["OriginGate", "OriginRefused"]
+__all__ = ["OriginGate", "OriginRefused", "origin_allowed"]
 
 
 class OriginRefused(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels ships no type hints
@@ -60,6 +60,12 @@ class OriginGate(OriginValidator):  # type: ignore[misc]  # channels ships no ty
             await self.application(scope, receive, send)
         else:
             await OriginRefused()(scope, receive, send)
+
+
+def origin_allowed(origin: str) -> bool:
+    """Whether a browser page from `origin` may use this server (the socket's rule, for HTTP too)."""
+    gate: bool = OriginGate(None)._allows(origin)
+    return gate
 
 
 def _origin_header(scope: dict[str, Any]) -> str | None:

@@ -34,6 +34,17 @@ ClientFrameModel = (
     | frames.UserUnmute
     | frames.UserBan
     | frames.UserUnban
+    | frames.ChannelsQuery
+    | frames.UnreadGet
+    | frames.ChannelUpdate
+    | frames.ChannelDelete
+    | frames.ChannelMembersAdd
+    | frames.ChannelMembersRemove
+    | frames.ChannelModeratorsAdd
+    | frames.MessageUnread
+    | frames.MembersQuery
+    | frames.UsersQuery
+    | frames.MessagesSearch
 )
 
 

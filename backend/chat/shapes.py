@@ -14,10 +14,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from chat import frames
+from chat import file_urls, frames
 from chat.models import Channel, ChatUser, Member, Message, Mute, Reaction
 
 __all__ = [
+    "RESERVED_CHANNEL_FIELDS",
     "Extras",
     "attachment_shapes",
     "channel_shape",
@@ -29,7 +30,16 @@ __all__ = [
 ]
 
 
-def user_shape(user: ChatUser) -> frames.User:
+def user_shape(user: ChatUser, presence: bool = False) -> frames.User:
+    """Id, name and image; with `presence`, last_active and online (False: chat.presence sets it)."""
+    if presence:
+        return frames.User.model_construct(
+            id=user.id,
+            name=user.name or user.id,
+            image=user.image or None,
+            online=False,
+            last_active=user.last_active,
+        )
     return frames.User.model_construct(id=user.id, name=user.name or user.id, image=user.image or None)
 
 
@@ -37,19 +47,21 @@ def user_shape(user: ChatUser) -> frames.User:
 class Extras:
     """What a message's shape needs from other rows; empty for a message nobody touched yet."""
 
-    mentioned: list[ChatUser] = field(default_factory=list)
+    mentioned: list[frames.User] = field(default_factory=list)
     latest_reactions: list[frames.Reaction] = field(default_factory=list)
     own_reactions: list[frames.Reaction] = field(default_factory=list)
-    participants: list[ChatUser] = field(default_factory=list)
+    participants: list[frames.User] = field(default_factory=list)
     quoted: frames.Message | None = None
+    pinned_by: frames.User | None = None
 
 
 NO_EXTRAS = Extras()
 
 
 def attachment_shapes(attachments: list[dict[str, Any]]) -> list[frames.Attachment]:
-    # Validated, not constructed: the enum `type` must be an enum for the serialiser.
-    return [frames.Attachment.model_validate(a) for a in attachments]
+    # Validated, not constructed: the enum `type` must be an enum for the serialiser. Each file URL
+    # is signed afresh here, so every answer that carries a message carries working URLs.
+    return [frames.Attachment.model_validate(file_urls.signed_attachment(a)) for a in attachments]
 
 
 def _groups(stored: dict[str, Any]) -> dict[str, frames.ReactionGroup]:
@@ -64,7 +76,10 @@ def _groups(stored: dict[str, Any]) -> dict[str, frames.ReactionGroup]:
     }
 
 
-def message_shape(message: Message, cid: str, user: ChatUser, extras: Extras | None = None) -> frames.Message:
+def message_shape(
+    message: Message, cid: str, user: frames.User, extras: Extras | None = None
+) -> frames.Message:
+    """`user` is the author's shape: a page shapes each of its users once, not once a message."""
     extras = extras or NO_EXTRAS
     groups = _groups(message.reaction_groups) if message.reaction_groups else {}
     pinned = message.pinned_at is not None and (
@@ -77,18 +92,18 @@ def message_shape(message: Message, cid: str, user: ChatUser, extras: Extras | N
         text=message.text,
         html="",
         type=frames.MessageType(message.type),
-        user=user_shape(user),
+        user=user,
         created_at=message.created_at,
         updated_at=message.updated_at,
         deleted_at=message.deleted_at,
         parent_id=message.parent_id or None,
         show_in_channel=message.show_in_channel if reply else None,
         reply_count=message.reply_count,
-        thread_participants=[user_shape(u) for u in extras.participants] if extras.participants else None,
+        thread_participants=extras.participants or None,
         quoted_message_id=extras.quoted.id if extras.quoted else None,
         quoted_message=extras.quoted,
         attachments=attachment_shapes(message.attachments) if message.attachments else [],
-        mentioned_users=[user_shape(u) for u in extras.mentioned],
+        mentioned_users=extras.mentioned,
         latest_reactions=extras.latest_reactions,
         own_reactions=extras.own_reactions,
         reaction_counts={kind: g.count for kind, g in groups.items()},
@@ -96,7 +111,7 @@ def message_shape(message: Message, cid: str, user: ChatUser, extras: Extras | N
         reaction_groups=groups,
         pinned=pinned,
         pinned_at=message.pinned_at if pinned else None,
-        pinned_by=user_shape(message.pinned_by) if pinned and message.pinned_by else None,
+        pinned_by=extras.pinned_by if pinned else None,
         pin_expires=message.pin_expires if pinned else None,
         silent=False,
     )
@@ -114,12 +129,29 @@ def reaction_shape(reaction: Reaction, message_id: str, user: ChatUser) -> frame
     )
 
 
+# Fields of Stream's channel that custom data may not take (its own, or ones it computes).
+RESERVED_CHANNEL_FIELDS = frozenset(frames.Channel.model_fields) | {
+    "members",
+    "config",
+    "own_capabilities",
+    "team",
+    "hidden",
+    "truncated_at",
+    "deleted_at",
+    "cooldown",
+    "blocked",
+}
+
+
 def channel_shape(channel: Channel, member_count: int) -> frames.Channel:
+    """Stream's ChannelResponse: the columns, and the custom fields beside them."""
+    custom = {k: v for k, v in channel.custom.items() if k not in RESERVED_CHANNEL_FIELDS}
     return frames.Channel.model_construct(
         id=channel.channel_id,
         type=channel.type,
         cid=channel.cid,
         name=channel.name,
+        image=channel.image or None,
         created_by=user_shape(channel.created_by),
         created_at=channel.created_at,
         updated_at=channel.updated_at,
@@ -127,13 +159,16 @@ def channel_shape(channel: Channel, member_count: int) -> frames.Channel:
         member_count=member_count,
         frozen=False,
         disabled=False,
+        **custom,
     )
 
 
-def member_shape(member: Member, banned: bool = False, ban_expires: datetime | None = None) -> frames.Member:
+def member_shape(
+    member: Member, banned: bool = False, ban_expires: datetime | None = None, presence: bool = False
+) -> frames.Member:
     return frames.Member.model_construct(
         user_id=member.user_id,
-        user=user_shape(member.user),
+        user=user_shape(member.user, presence),
         role=frames.MemberRole.owner if member.is_owner else frames.MemberRole.member,
         channel_role=frames.ChannelRole(member.channel_role),
         banned=banned,

@@ -1,4 +1,4 @@
-"""ASGI entry point: `/ws/chat/` goes to the chat consumer (browsers from allowed origins only), everything else to Django."""
+"""ASGI entry point: `/ws/chat/` goes to the chat consumer (browsers from allowed origins only), everything else to Django (upload bodies held to their limit as they stream in)."""
 
 import os
 
@@ -9,9 +9,10 @@ django_asgi = get_asgi_application()  # sets Django up before the chat modules i
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from chat.bodies import UploadBodyLimit  # noqa: E402
 from chat.origins import OriginGate  # noqa: E402
 from chat.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
-    {"http": django_asgi, "websocket": OriginGate(URLRouter(websocket_urlpatterns))}
+    {"http": UploadBodyLimit(django_asgi), "websocket": OriginGate(URLRouter(websocket_urlpatterns))}
 )

@@ -8,7 +8,9 @@ unless `failByDrop` is off, and daphne passes the close code on but not the reas
 Two more guards (SECURITY.md): no access token reaches a log (daphne's access log is redacted here,
 every Python log record by `jatte.redact`), and a reader too slow to take what daphne has queued
 for it is dropped: daphne's send never waits for the peer, so without a cap whatever a client
-leaves unread would pile up in Twisted's write buffer for as long as the connection lives.
+leaves unread would pile up in Twisted's write buffer for as long as the connection lives. And
+Twisted receives a request's whole body before daphne hands it on, so the upload limit is applied
+in Twisted too (uvicorn streams the body to the app, where chat.bodies applies it).
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ def _daphne(host: str, port: int) -> None:
 
     ws_protocol.WebSocketProtocol.handle_reply = handle_reply
     _bound_daphne_buffer()
+    _bound_daphne_uploads()
     _redact_daphne_access_log()
     CommandLineInterface().run(
         [
@@ -112,6 +115,56 @@ def _bound_daphne_buffer() -> None:
         replied(self, message)
 
     ws_protocol.WebSocketProtocol.handle_reply = handle_reply
+
+
+def _bound_daphne_uploads() -> None:
+    """Twisted, under daphne, receives a whole request body before the app sees any of it: the
+    upload limit (chat.bodies) is applied there too, answering 413 as soon as a declared length or
+    the bytes received so far pass it, and reading no more."""
+    from daphne.http_protocol import WebRequest
+
+    from chat import bodies
+
+    got_length, handle_chunk, process = (
+        WebRequest.gotLength,
+        WebRequest.handleContentChunk,
+        WebRequest.process,
+    )
+
+    def refuse(request: Any) -> None:
+        request.jatte_refused = True
+        origins = request.requestHeaders.getRawHeaders(b"origin") or [None]
+        headers, body = bodies.too_large(origins[0].decode("latin-1") if origins[0] else None)
+        head = b"".join(name + b": " + value + b"\r\n" for name, value in headers)
+        request.channel.transport.write(b"HTTP/1.1 413 Request Entity Too Large\r\n" + head + b"\r\n" + body)
+        request.channel.transport.loseConnection()  # sends the answer, reads nothing more
+
+    def gotLength(self: Any, length: int | None) -> None:
+        got_length(self, length)
+        channel = self.channel
+        path = (getattr(channel, "_path", b"") or b"").split(b"?", 1)[0].decode("latin-1")
+        self.jatte_allowed = bodies.allowance(getattr(channel, "_command", b"").decode("latin-1"), path)
+        self.jatte_received, self.jatte_refused = 0, False
+        if self.jatte_allowed is not None and length is not None and length > self.jatte_allowed:
+            refuse(self)
+
+    def handleContentChunk(self: Any, data: bytes) -> None:
+        if getattr(self, "jatte_refused", False):
+            return
+        if getattr(self, "jatte_allowed", None) is not None:
+            self.jatte_received += len(data)
+            if self.jatte_received > self.jatte_allowed:
+                refuse(self)
+                return
+        handle_chunk(self, data)
+
+    def process_unless_refused(self: Any) -> None:
+        if not getattr(self, "jatte_refused", False):
+            process(self)
+
+    WebRequest.gotLength = gotLength
+    WebRequest.handleContentChunk = handleContentChunk
+    WebRequest.process = process_unless_refused
 
 
 def _redact_daphne_access_log() -> None:

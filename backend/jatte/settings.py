@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,11 @@ JATTE_RATE_LIMIT_PER_MINUTE = int(os.environ.get("JATTE_RATE_LIMIT_PER_MINUTE", 
 JATTE_RATE_LIMIT_BURST = int(os.environ.get("JATTE_RATE_LIMIT_BURST", "60"))
 # Sockets one user may hold open (Stream's production figure is 50 per user); across processes with Redis.
 JATTE_MAX_SOCKETS_PER_USER = int(os.environ.get("JATTE_MAX_SOCKETS_PER_USER", "50"))
+# One process's capacity (chat.limits.Admission): sockets it holds, and sockets signing in at once
+# (a reconnect storm's queue). Past either, a socket is closed with 4013 "retry after N ms".
+JATTE_MAX_CONNECTIONS = int(os.environ.get("JATTE_MAX_CONNECTIONS", "20000"))
+JATTE_MAX_CONNECTING = int(os.environ.get("JATTE_MAX_CONNECTING", "500"))
+JATTE_RETRY_AFTER_MS = int(os.environ.get("JATTE_RETRY_AFTER_MS", "1000"))
 # Bytes waiting for one socket (in the consumer, and in daphne's transport) before it is dropped as
 # too slow; above the largest frame the server sends (a 300-message channel.state).
 # Seconds between the health.check the server sends each socket on its own, so a client can tell a
@@ -112,6 +118,57 @@ DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'jatte.sql
 DATABASES = {"default": database_from_url(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["NAME"] != ":memory:":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+
+# Files (chat.services.uploads, SECURITY.md "Files"): stored through Django's storage API, never by
+# path: the file system under MEDIA_ROOT by default, S3 (or any S3-compatible store) with
+# JATTE_STORAGE=s3, or any storage class named by its dotted path with JSON options.
+MEDIA_ROOT = os.environ.get("JATTE_MEDIA_ROOT", str(DATA_DIR / "media"))
+
+
+def storage_from_env() -> dict[str, Any]:
+    """The STORAGES["default"] entry JATTE_STORAGE names: `filesystem`, `s3` or a dotted class path."""
+    kind = os.environ.get("JATTE_STORAGE", "filesystem").strip()
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}}
+    if kind == "s3":  # django-storages; credentials as boto3 finds them (AWS_ACCESS_KEY_ID, ...)
+        bucket = os.environ.get("JATTE_S3_BUCKET", "").strip()
+        if not bucket:
+            raise ImproperlyConfigured("JATTE_STORAGE=s3 needs JATTE_S3_BUCKET")
+        options: dict[str, Any] = {"bucket_name": bucket, "file_overwrite": False, "default_acl": "private"}
+        for option, variable in (
+            ("endpoint_url", "JATTE_S3_ENDPOINT_URL"),
+            ("region_name", "JATTE_S3_REGION"),
+            ("location", "JATTE_S3_PREFIX"),
+        ):
+            if os.environ.get(variable, "").strip():
+                options[option] = os.environ[variable].strip()
+        return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    if "." in kind:
+        try:
+            extra = json.loads(os.environ.get("JATTE_STORAGE_OPTIONS", "{}"))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"JATTE_STORAGE_OPTIONS is not JSON: {exc}") from exc
+        return {"BACKEND": kind, "OPTIONS": extra}
+    raise ImproperlyConfigured(f"JATTE_STORAGE {kind!r}: use filesystem, s3 or a storage class's dotted path")
+
+
+STORAGES = {
+    "default": storage_from_env(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Stream's upload limit, 100 MiB: a body is cut off at this size while it streams in.
+JATTE_UPLOAD_MAX_BYTES = int(os.environ.get("JATTE_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024)))
+# File extensions /file refuses (executables and scripts a click would run).
+JATTE_UPLOAD_BLOCKED_EXTENSIONS = _list(
+    "JATTE_UPLOAD_BLOCKED_EXTENSIONS",
+    "exe,com,bat,cmd,msi,msp,scr,pif,cpl,dll,vbs,vbe,js,jse,wsf,wsh,ps1,psm1,hta,jar,lnk,reg,app,apk,sh",
+)
+# Seconds a signed file URL stays valid (Stream's CDN URLs: about a day).
+JATTE_FILE_URL_TTL = int(os.environ.get("JATTE_FILE_URL_TTL", str(24 * 3600)))
+# Seconds an upload no message attached is kept before housekeeping removes it.
+JATTE_UNATTACHED_UPLOAD_SECONDS = int(os.environ.get("JATTE_UNATTACHED_UPLOAD_SECONDS", str(24 * 3600)))
+# scheme://host[:port] file URLs start with; empty: the host the upload request named.
+JATTE_PUBLIC_URL = os.environ.get("JATTE_PUBLIC_URL", "").strip().rstrip("/")
 
 INSTALLED_APPS = [
     "daphne",

@@ -194,6 +194,9 @@ async def test_stop_watching_ends_events_and_lowers_watcher_count(connect: Conne
     stop = await _next_of(alice, "user.watching.stop")
     assert stop["watcher_count"] == 1
     await alice.request({"type": "message.new", "cid": DEMO, "text": "anyone?"})
+    # A member who is not watching hears of it only as a notification, never as the channel event.
+    notice = await bob.recv()
+    assert notice["type"] == "notification.message_new" and notice["message"]["text"] == "anyone?"
     assert await bob.nothing_more()
 
 

@@ -89,13 +89,16 @@ def test_import_keeps_member_roles_owners_and_read_state(imported: Report) -> No
     }
     assert Member.objects.get(channel=general, user_id="alice").is_owner
     reads = {r.user_id: r for r in Read.objects.filter(channel=general)}
-    assert set(reads) == {"alice", "bob"}  # carol and dave had no last_read
+    # Every member has a read row, where unread counts are kept; carol and dave had no last_read.
+    assert set(reads) == {"alice", "bob", "carol", "dave"}
+    assert reads["carol"].last_read_seq == 0 and reads["dave"].last_read_seq == 0
     assert reads["bob"].last_read_message_id == "m1"  # the newest message at bob's last_read
     # Unread counts are right: after m1, bob has not read carol's m3 (a reply shown in the
     # channel) and alice's m6; m2 is a thread reply, m4 his own, m5 deleted.
     assert queries.unread_count(general.pk, "bob", reads["bob"].last_read_seq, set()) == 2
     assert reads["alice"].last_read_message_id == "m3"
     assert queries.unread_count(general.pk, "alice", reads["alice"].last_read_seq, set()) == 1  # bob's m4
+    assert (reads["bob"].unread_messages, reads["alice"].unread_messages) == (2, 1)  # the kept counts agree
 
 
 def test_import_keeps_threads_quotes_mentions_pins_and_deletes(imported: Report) -> None:
@@ -462,3 +465,140 @@ def test_progress_is_plain_periodic_lines_off_a_terminal_and_a_bar_on_one() -> N
     progress.update(1000, 99)
     progress.close(1000)
     assert "100%" in bar.getvalue() and "\r" in bar.getvalue()
+
+
+def _schema() -> list[tuple[Any, ...]]:
+    """The indexes and triggers of the database, by name and definition."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger', 'table')"
+                " ORDER BY type, name"
+            )
+        else:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' UNION ALL"
+                " SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE connamespace = 'public'::regnamespace ORDER BY 1"
+            )
+        return list(cursor.fetchall())
+
+
+def _derived_columns() -> list[tuple[Any, ...]]:
+    """Each message's threads and reactions as stored (the database's own text of them)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT message_id, reply_count, CAST(thread_participants AS text), CAST(reaction_groups AS text)"
+            " FROM chat_message ORDER BY seq"
+        )
+        return list(cursor.fetchall())
+
+
+def _closing_passes_change_nothing() -> None:
+    from chat.importing import derived
+
+    before = _derived_columns()
+    channels = list(Channel.objects.values_list("id", flat=True))
+    derived.threads(channels)
+    derived.reactions(channels)
+    assert _derived_columns() == before
+
+
+def test_import_into_empty_tables_sets_their_indexes_aside_and_makes_every_one_again(tmp_path: Path) -> None:
+    from .stream_files import write_generated
+
+    before = _schema()
+    report, err = _import(write_generated(tmp_path / "history.jsonl", 600))
+    assert report.failed_total == 0, err
+    assert any("indexes made again" in timing for timing in report.timings)  # they were set aside
+    assert _schema() == before
+
+
+def test_imported_messages_are_found_by_the_full_text_index(imported: Report) -> None:
+    """The index the import rebuilt (on SQLite its triggers were set aside) holds every text."""
+    from django.db import connection
+
+    from chat.search_index import FTS_TABLE, PG_COLUMN
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"SELECT m.message_id FROM {FTS_TABLE} f JOIN chat_message m ON m.seq = f.rowid"
+                f" WHERE {FTS_TABLE} MATCH %s",
+                ["live"],
+            )
+        else:
+            cursor.execute(
+                f"SELECT message_id FROM chat_message WHERE {PG_COLUMN} @@ to_tsquery('simple', %s)", ["live"]
+            )
+        assert [row[0] for row in cursor.fetchall()] == ["l1"]  # "we are live", in the town hall
+
+
+def test_import_first_pass_writes_threads_and_reactions_as_the_closing_passes_would(tmp_path: Path) -> None:
+    """Read twice, a file's messages are written with their reply counts, thread participants and
+    reaction groups: the closing passes are not run, and would change nothing."""
+    from .stream_files import write_generated
+
+    path = write_generated(tmp_path / "history.jsonl", 600)
+    with path.open("a") as out:  # a message with three types of reaction, one spelled beyond ASCII
+        for user, kind, second in (("u1", "love", 5), ("u2", "héart", 5), ("u3", "love", 7)):
+            at = f"2022-01-01T00:00:{second:02d}.250000Z"
+            data = {"message_id": "m0", "type": kind, "user_id": user, "created_at": at, "score": 2}
+            out.write(json.dumps({"type": "reaction", "data": data}, ensure_ascii=False) + "\n")
+    report, err = _import(path, first_pass=True)
+    assert report.failed_total == 0, err
+    assert any("threads and reactions written with their messages" in timing for timing in report.timings)
+    stored = _derived_columns()
+    assert any(count for _, count, _, _ in stored) and any(groups != "{}" for *_, groups in stored)
+    assert set(Message.objects.get(message_id="m0").reaction_groups) >= {"love", "héart"}
+    _closing_passes_change_nothing()
+
+
+def test_import_first_pass_leaves_the_closing_passes_to_run_when_a_record_fails(tmp_path: Path) -> None:
+    from .stream_files import write_generated
+
+    path = write_generated(tmp_path / "history.jsonl", 600)
+    with path.open("a") as out:  # a reaction by nobody, to a message the first pass counted for
+        out.write(
+            json.dumps(
+                {
+                    "type": "reaction",
+                    "data": {
+                        "message_id": "m0",
+                        "type": "like",
+                        "user_id": "nobody",
+                        "created_at": "2022-01-01T01:00:00Z",
+                    },
+                }
+            )
+            + "\n"
+        )
+    report, _ = _import(path, first_pass=True)
+    assert [(f.kind, "nobody" in f.reason) for f in report.failures] == [("reaction", True)]
+    assert not any("written with their messages" in timing for timing in report.timings)
+    _closing_passes_change_nothing()
+
+
+def test_import_of_a_file_partly_stored_already_adds_the_rest_as_one_import_would(tmp_path: Path) -> None:
+    """Every other message stored first: each batch of the second import is half new, half known,
+    and each new message gets its own seq (its mentions, quotes, reactions and replies follow it)."""
+    from .stream_files import write_generated
+
+    path = write_generated(tmp_path / "history.jsonl", 600)
+    _import(path)
+    once = dump()
+    _empty()
+    lines = path.read_text().splitlines(keepends=True)
+    messages = [i for i, line in enumerate(lines) if json.loads(line)["type"] == "message"]
+    half = write(
+        tmp_path / "half.jsonl", "".join(line for i, line in enumerate(lines) if i not in messages[1::2])
+    )
+    _import(half)
+    report, err = _import(path)
+    assert report.failed_total == 0, err
+    assert report.counts["message"]["imported"] == len(messages[1::2])
+    assert dump() == once

@@ -16,7 +16,7 @@ from channels.testing import WebsocketCommunicator
 from chat import limits
 from chat.auth import mint_token
 from chat.frames import CloseCode
-from chat.limits import Limits, Outbox, TokenBucket
+from chat.limits import Admission, Limits, Outbox, TokenBucket
 from jatte.asgi import application
 
 from .conftest import Client, Connect
@@ -216,6 +216,73 @@ async def test_socket_cap_refused_sockets_do_not_take_a_place(transactional_db: 
     await second.disconnect()
 
 
+# A process at capacity
+
+
+def test_admission_refuses_past_either_bound_with_its_delay_and_frees_places() -> None:
+    admission = Admission(max_sockets=3, max_signing_in=2, retry_after_ms=700)
+    assert [admission.enter(), admission.enter()] == [0, 0]
+    assert admission.enter() == 700  # two sockets signing in at once: the queue is full
+    admission.signed_in()
+    assert admission.enter() == 0
+    admission.signed_in()
+    admission.signed_in()
+    assert admission.enter() == 700  # three held: the process is full
+    admission.leave()
+    assert admission.enter() == 0 and admission.refused == 2
+
+
+@pytest.fixture(params=["uvicorn", "daphne"])
+def saturated_backend(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[BackendProcess]:
+    """A backend whose capacity is two sockets."""
+    backend = BackendProcess(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'chat.sqlite3'}",
+            "JATTE_MAX_CONNECTIONS": "2",
+            "JATTE_RETRY_AFTER_MS": "1500",
+        },
+        tmp_path / "server.log",
+        server=request.param,
+    )
+    yield backend.start()
+    backend.stop()
+
+
+async def test_saturated_server_closes_with_4013_and_the_delay_until_a_place_frees(
+    saturated_backend: BackendProcess,
+) -> None:
+    async def hello(user: str) -> Any:
+        socket = await websockets.connect(f"{saturated_backend.ws_url}?token={mint_token(user)}")
+        try:
+            frame = json.loads(await asyncio.wait_for(socket.recv(), 10))
+        except websockets.ConnectionClosed:
+            await socket.close()  # a refused socket is closed here, not left to the garbage collector
+            raise
+        assert frame["type"] == "health.check", frame
+        return socket
+
+    held = [await hello("alice"), await hello("bob")]
+    late = await websockets.connect(f"{saturated_backend.ws_url}?token={mint_token('carol')}")
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await asyncio.wait_for(late.recv(), 10)
+    await late.close()
+    assert closed.value.rcvd is not None
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (
+        CloseCode.TRY_AGAIN_LATER,
+        "server at capacity: retry after 1500 ms",
+    )
+    await held.pop().close()
+    for _ in range(50):  # the server hears the close a moment later
+        try:
+            held.append(await hello("carol"))
+            break
+        except websockets.ConnectionClosed:
+            await asyncio.sleep(0.1)
+    assert len(held) == 2, "a closed socket never gave its place back"
+    for still_open in held:
+        await still_open.close()
+
+
 # The outbound buffer
 
 
@@ -299,6 +366,17 @@ async def _until(socket_: Any, kind: str) -> dict[str, Any]:
 
 FLOOD = 400  # messages of 5,000 control characters: about 30 KB each on the wire, 12 MB in all
 FLOOD_TEXT = "\x01" * 5000  # JSON escapes each as \u0001
+WARM_UP = 100
+
+
+async def _flood(alice: Any, cid: str, count: int) -> None:
+    """Alice sends `count` flood messages in rounds of 10 and reads her own answers."""
+    for start in range(0, count, 10):
+        for n in range(start, start + 10):
+            text = json.dumps({"type": "message.new", "cid": cid, "text": FLOOD_TEXT, "request_id": f"w{n}"})
+            await alice.send(text)
+        for _ in range(10):
+            await _until(alice, "message.sent")
 
 
 async def test_slow_reader_is_cut_off_instead_of_buffered(flood_backend: BackendProcess) -> None:
@@ -308,6 +386,9 @@ async def test_slow_reader_is_cut_off_instead_of_buffered(flood_backend: Backend
     await _until(alice, "health.check")
     await alice.send(json.dumps({"type": "channel.watch", "cid": cid, "request_id": "w"}))
     await _until(alice, "channel.state")
+    # A first flood with alice alone warms what any flood grows (the database's page cache, the
+    # allocator's arenas), so that the growth measured below is what the slow reader would cost.
+    await _flood(alice, cid, WARM_UP)
     # The slow reader: a tiny receive buffer, and once it has watched it reads nothing more.
     raw = socket.socket()
     raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)

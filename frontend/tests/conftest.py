@@ -127,10 +127,14 @@ def next_build(dist_dir: str, env: dict[str, str], log: Path) -> Path:
     """Runs `next build` into frontend/<dist_dir> and returns that folder.
 
     `next build` writes next-env.d.ts to point at its distDir; the file is put back (or removed,
-    when there was none) afterwards so a test run leaves the tree as it found it.
+    when there was none) afterwards so a test run leaves the tree as it found it. It also adds a
+    distDir it does not know (JATTE_E2E_DIST_DIR) to tsconfig.json's `include`, reformatting the
+    file: that is put back too.
     """
     next_env = FRONTEND / "next-env.d.ts"
     before = next_env.read_bytes() if next_env.exists() else None
+    tsconfig = FRONTEND / "tsconfig.json"
+    tsconfig_before = tsconfig.read_bytes()
     try:
         with log.open("wb") as out:
             result = subprocess.run(
@@ -147,6 +151,8 @@ def next_build(dist_dir: str, env: dict[str, str], log: Path) -> Path:
             next_env.unlink(missing_ok=True)
         else:
             next_env.write_bytes(before)
+        if tsconfig.read_bytes() != tsconfig_before:
+            tsconfig.write_bytes(tsconfig_before)
     if result.returncode != 0:
         raise RuntimeError(f"next build ({dist_dir}) failed with {result.returncode}:\n{tail(log, 60)}")
     return FRONTEND / dist_dir

@@ -6,12 +6,14 @@
  * does not). What the schema's `x-shim` annotations declare is generated: each call that is one
  * frame, the typing throttle, and the paged watch a reconnect catches up with (./requests.ts);
  * whether listeners get a server frame, the events they get, ChatError, and what a frame does to
- * a channel's state (./events.ts). This file is the socket, the pending requests, the listeners
- * and the message lists. Budget: scripts/size.py.
+ * a channel's state (unread counts included) and to the client's (user, mutes, the registry of
+ * channels) (./events.ts). This file is the socket, the pending requests, the listeners and the
+ * message lists. Budget: scripts/size.py.
  */
 import type * as F from './frames';
 import type { Event, EventHandler, EventType, Flat } from './events';
-import { ChatError, FATAL_CLOSE_CODES, LocalChannelState, channelState, isEvent } from './events';
+import { ChatError, FATAL_CLOSE_CODES, channelState, clientState, isEvent } from './events';
+import { retryAfter } from './events';
 import { channelRequests, clientRequests } from './requests';
 
 type M = F.Message;
@@ -25,8 +27,8 @@ type Listen = [EventHandler] | [EventType, EventHandler];
 /** A request awaiting its answer (connectUser's has no frame: the first health.check answers it). */
 type Pending = { frame?: F.ClientFrame; to?: LocalChannel; settle(f: F.ServerFrame | Error): void };
 
-// From Stream's SDK: reconnect backoff from 0.25 s up to 25 s with full jitter; a socket silent
-// for 35 s is dead.
+// From Stream's SDK: reconnect backoff from 0.25 s up to 25 s with full jitter (anywhere from 0 to
+// the backoff, from the first retry); a socket silent for 35 s is dead.
 const [BACKOFF_MIN, BACKOFF_MAX, SILENCE] = [250, 25e3, 35e3];
 const CONNECT = 'connect';
 const split = (a: Listen): [EventType, EventHandler] => (a.length === 1 ? ['all', a[0]] : a);
@@ -68,12 +70,8 @@ class Emitter {
 }
 
 /** Stream's StreamChat on one Jatte socket; it reconnects after any close but the fatal ones. */
-export class LocalChatClient extends clientRequests(Emitter) {
-  user?: UserInput | F.OwnUser;
+export class LocalChatClient extends clientRequests(clientState(Emitter)) {
   userID?: F.UserId;
-  /** Whom the user has muted: me.mutes of the first health.check, then of mutes_updated. */
-  mutedUsers: F.Mute[] = [];
-  activeChannels: Record<string, LocalChannel> = {};
   #auth?: TokenOrProvider;
   #token?: string;
   #ws?: WebSocket;
@@ -99,11 +97,14 @@ export class LocalChatClient extends clientRequests(Emitter) {
     this.#closed(1000, 'Disconnected');
   }
 
-  /** The one LocalChannel for `type:id`; `_data` (name, members) is what its first watch creates it with. */
-  channel(type: string, id: string, _data: F.WatchData = {}): LocalChannel {
-    const cid = `${type}:${id}`;
-    const fields = { client: this, cid, type, id, _data };
-    return (this.activeChannels[cid] ??= Object.assign(new LocalChannel(), fields));
+  /** The one LocalChannel for `type:id`; `_data` (name, members, custom fields) is what its first
+   * watch or create() creates it with. Without an id, Stream's distinct channel of `data.members`:
+   * a new object each time, filed under the cid the server gives it once watched or created. */
+  channel(type: string, id: string | F.WatchData, _data: F.WatchData = {}): LocalChannel {
+    if (typeof id !== 'string')
+      return Object.assign(new LocalChannel(), { client: this, type, _data: id });
+    const fields = { client: this, cid: `${type}:${id}`, type, id, _data };
+    return (this.activeChannels[fields.cid] ??= Object.assign(new LocalChannel(), fields));
   }
 
   /** @internal Sends `frame` with a new request_id, now or once connected; the answer goes to `to`. */
@@ -126,8 +127,8 @@ export class LocalChatClient extends clientRequests(Emitter) {
     this.#token ??= typeof auth === 'function' ? await auth().catch(() => undefined) : auth;
     if (auth !== this.#auth) return; // disconnected while the provider ran
     if (this.#token === undefined) return this.#closed(4000, 'no token');
-    const url = `${this.options.wsUrl ?? DEFAULT_URL}?token=${encodeURIComponent(this.#token)}`;
-    const ws = (this.#ws = new WebSocket(url));
+    this.socketUrl = `${this.options.wsUrl ?? DEFAULT_URL}?token=${encodeURIComponent(this.#token)}`;
+    const ws = (this.#ws = new WebSocket(this.socketUrl));
     // #closed drops this.#ws first, so the socket it closes is not mistaken for the current one.
     ws.onclose = ({ code, reason }) => ws === this.#ws && this.#closed(code, reason);
     ws.onmessage = ({ data }) => ws === this.#ws && this.#receive(JSON.parse(String(data)));
@@ -139,10 +140,10 @@ export class LocalChatClient extends clientRequests(Emitter) {
     // The server sends a frame at least every 25 s; silence past SILENCE means the socket is dead.
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => this.#closed(4000, 'silent'), SILENCE);
-    if (f.me) [this.user, this.mutedUsers] = [f.me, f.me.mutes];
+    this.applyClientFrame(f);
     const id = f.type === 'health.check' && !this.#online ? this.#opened() : (f.request_id ?? '');
     const p = this.#pending.get(id);
-    const channel = this.activeChannels[f.cid ?? ''] ?? p?.to;
+    const channel = p?.to ?? this.activeChannels[f.cid ?? ''];
     this.#pending.delete(id);
     p?.settle(f.type === 'error' ? new ChatError(f.message, f.code) : f);
     channel?.applyFrame(f);
@@ -174,20 +175,20 @@ export class LocalChatClient extends clientRequests(Emitter) {
       const error = new ChatError(`Closed (${code}): ${reason}`, code);
       this.#pending.forEach((p) => p.settle(error));
       this.#pending.clear();
-      this.#auth = this.#token = this.user = this.userID = undefined;
+      this.#auth = this.#token = this.user = this.userID = this.socketUrl = undefined;
       [this.activeChannels, this.#failures, this.mutedUsers] = [{}, 0, []];
       return;
     }
-    const backoff = Math.min(BACKOFF_MAX, BACKOFF_MIN * 2 ** this.#failures++);
-    this.#timer = setTimeout(() => void this.#open(), Math.random() * backoff);
+    // A server at capacity (4013) names a delay: wait that long, then a jitter up to as long again
+    // (or the backoff, if longer), so a reconnecting crowd spreads out instead of coming back at once.
+    const after = retryAfter(code, reason);
+    const backoff = Math.max(after, Math.min(BACKOFF_MAX, BACKOFF_MIN * 2 ** this.#failures++));
+    this.#timer = setTimeout(() => void this.#open(), after + Math.random() * backoff);
   }
 }
 
 /** Stream's Channel: calls go through the client's socket; frames update `state` before listeners run. */
 export class LocalChannel extends channelRequests(channelState(Emitter)) {
-  declare type: string;
-  declare id: string;
-
   /** @internal Files messages where the SDK keeps them: the channel's list (top level, or shown in
    * it), their thread, the pins. `add` puts in what is not held yet; a hard delete takes them out. */
   put(ms: M[], add: boolean, fanOut: boolean, hard?: boolean): void {
@@ -205,4 +206,5 @@ export class LocalChannel extends channelRequests(channelState(Emitter)) {
 }
 
 export type { Event, EventHandler, EventType };
-export { ChatError, LocalChannelState, LocalChatClient as StreamChat, LocalChannel as Channel };
+export { ChatError, LocalChatClient as StreamChat, LocalChannel as Channel };
+export { LocalChannelState } from './events';

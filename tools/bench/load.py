@@ -137,6 +137,35 @@ async def run_history(spec: dict[str, Any]) -> None:
     emit({"event": "done", "latencies": list(latencies), "sizes": sorted(sizes)})
 
 
+async def run_lists(spec: dict[str, Any]) -> None:
+    """One user's channel list, again and again: each of spec["requests"] ([label, frame, answer
+    type]) `count` times in turn, one request at a time, timing each answer (the lists scenario)."""
+    socket = await open_socket(spec["url"], token(spec["secret"], spec["user"]), None)
+    warmup, count = int(spec.get("warmup", 5)), int(spec["count"])
+    timings: dict[str, list[float]] = {}
+    sizes: dict[str, int] = {}
+    for label, frame, expected in spec["requests"]:
+        timing = array("d")
+        for n in range(warmup + count):
+            started = time.monotonic()
+            await socket.send(json.dumps({**frame, "request_id": f"{label}-{n}"}))
+            while True:
+                reply = await socket.recv()
+                answer: dict[str, Any] = json.loads(reply)
+                if answer.get("request_id") == f"{label}-{n}":
+                    break
+            if answer.get("type") != expected:
+                raise RuntimeError(f"{label}: {answer}")
+            if n >= warmup:
+                timing.append((time.monotonic() - started) * 1000)
+        timings[label] = list(timing)
+        sizes[label] = len(reply)
+        if expected == "channels.state":
+            sizes[f"{label} channels"] = len(answer["channels"])
+    await socket.close()
+    emit({"event": "done", "latencies": timings, "sizes": sizes})
+
+
 async def run_idle(spec: dict[str, Any], commands: asyncio.Queue[dict[str, Any]]) -> None:
     idle = Idle(spec)
     emit({"event": "ready"})
@@ -168,6 +197,8 @@ async def amain() -> None:
             await run_idle(setup, commands)
         elif setup["role"] == "history":
             await run_history(setup)
+        elif setup["role"] == "lists":
+            await run_lists(setup)
         else:
             await run_clients(setup, commands)
     except Exception as exc:

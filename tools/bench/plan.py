@@ -78,6 +78,8 @@ class Plan:
     profile: tuple[str, ...] = ("uvicorn",)
     scaleout: tuple[str, ...] = ("uvicorn",)
     profile_seconds: float = 5
+    storm_users: int = 5000  # the reconnect storm's shim clients (issue 12)
+    storm_processes: int = 2  # Node processes they run in
     redis_url: str = "redis://127.0.0.1:6379/9"
     postgres_url: str = "postgres://postgres@127.0.0.1:5432/postgres"
 
@@ -100,6 +102,8 @@ def quick_plan(plan: Plan) -> Plan:
         history_watches=40,
         profile=(),
         scaleout=plan.scaleout[:1],
+        storm_users=500,
+        storm_processes=1,
     )
 
 

@@ -131,6 +131,44 @@ def importing(bench: Results, database: str, f: dict[str, Any]) -> str:
     )
 
 
+def searching(bench: Results, database: str, f: dict[str, Any]) -> str:
+    cells = []
+    for kind in ("word", "two words", "common word"):
+        k = f[kind]
+        verdict = "" if kind != "word" else (" (met)" if k["p50"] <= 20 else " (**missed**)")
+        cells.append(f"{k['p50']:.1f} / {k['p90']:.1f} / {k['p99']:.1f}{verdict} | {k['hits']:.1f}")
+    return f"{f['messages']:,} | " + " | ".join(cells)
+
+
+def lists(bench: Results, database: str, f: dict[str, Any]) -> str:
+    query, preview, unread = f["channels.query"], f["channels.query, last message"], f["unread.get"]
+
+    def verdict(p50: float, target: float) -> str:
+        return "met" if p50 <= target else "**missed**"
+
+    return (
+        f"{f['seed']['messages']:,} | {query['p50']:.2f} / {query['p99']:.2f} ({verdict(query['p50'], 10)}) "
+        f"| {f['channels_query_p50_in_process']:.2f} | {preview['p50']:.2f} / {preview['p99']:.2f} "
+        f"({verdict(preview['p50'], 10)}) | {f['channels_query_preview_p50_in_process']:.2f} "
+        f"| {f['channels_query_sql']} | {unread['p50']:.2f} / {unread['p99']:.2f} ({verdict(unread['p50'], 5)}) "
+        f"| {f['unread_get_p50_in_process']:.2f} | {f['unread_get_sql']} "
+        f"| {f['answer_bytes']['channels.query']:,} / {f['answer_bytes']['channels.query, last message']:,} B"
+    )
+
+
+def storm(bench: Results, kind: str, f: dict[str, Any]) -> str:
+    back = (
+        f"{f['all_back_s']:.1f} s" if f["all_back_s"] is not None else f"only {f['back']:,} of {f['users']:,}"
+    )
+    verdict = "met" if f["all_back_s"] is not None and f["all_back_s"] <= 10 else "**missed**"
+    growth = f["peak_rss_mib"] / f["steady_rss_mib"]
+    return (
+        f"{f['users']:,} | {back} ({verdict}) | {f['back_p50_s'] or 0:.1f} s | {f['down_s']:.1f} s | {f['lost']} "
+        f"| {f['doubled']} | {f['steady_rss_mib']:.0f} / {f['peak_rss_mib']:.0f} MiB ({growth:.2f}x) "
+        f"| {f['refusals']:,} | {f['open_s']:.1f} s"
+    )
+
+
 def deliveries(f: dict[str, Any]) -> str:
     """The cells every paced scenario starts with: p50, p99 and max delivery latency, and how many missed."""
     return f"{ms(f['p50'])} | {ms(f['p99'])} | {ms(f['max'])} | {f['missing']}"
@@ -176,6 +214,21 @@ sockets are these), and opening stops after {plan.open_budget:.0f} s more on a s
         connections,
         "{}",
     ),
+    "storm": (
+        """## Reconnect storm: {plan.storm_users:,} shim clients lose the server to SIGKILL (issue 12: all back ≤ 10 s, 0 lost, RSS ≤ 2x steady)
+
+Each user is a member of 3 channels (10 members each, 20 messages, 0-4 unread) and runs the real shim
+(libs/chat-shim in Node, {plan.storm_processes} processes). Each client sends one message and gets its ack,
+then sends another and the server is SIGKILLed at once; it restarts on the same port and every client
+reconnects with the shim's own backoff, re-watches its 3 channels from the newest message it holds and
+resends what was unanswered. Back = seconds from the restarted server accepting connections to a
+client's connection.recovered; lost = acknowledged messages missing from the database or from a
+member's channel; RSS = the old process with every client idle / the new one's peak during the storm.
+
+| server | users | all back | p50 back | down (kill to accept) | lost | doubled | RSS steady / peak | told to retry later (4013) | first open |""",
+        storm,
+        "{}",
+    ),
     "history": (
         """## History: watch (latest 50) on a channel with {plan.history:,} stored messages
 
@@ -207,6 +260,34 @@ half of them. Time is the whole command less Django's start-up; import CPU is th
 
 | database | messages/s | target | messages | file | time | records/s | import CPU | load before |""",
         importing,
+        "{}",
+    ),
+    "search": (
+        """## Search: client.search over a million messages (issue 10: p50 ≤ 20 ms)
+
+One socket searches (limit 20), one search at a time, in the 500 channels it is a member of (half the
+messages; 1,000 channels in all), through the full-text index: FTS5 on SQLite, tsvector + GIN on
+PostgreSQL. Words follow Zipf's law over a 20,000-word vocabulary; a query word is of rank 100 or
+more (two words: both such, both required, so most pairs match nothing), a common word one of the 10
+most used (in 5 to 30% of the messages: its newest 2,000 matches are ranked). Times are ms from send
+to answer, p50 / p90 / p99; hits = results per search (at most 20).
+
+| database | messages | one word | hits | two words | hits | common word | hits |""",
+        searching,
+        "{}",
+    ),
+    "lists": (
+        """## Channel list: one user in 1,000 channels, 30 returned (issue 9: channels.query p50 ≤ 10 ms, unread.get p50 ≤ 5 ms)
+
+Ten members in each of 1,000 channels, each member's read mark 0 to 19 messages before the end. One socket
+of a member asks for its 30 newest channels with 25 messages each (state and watch on: the SDK's
+default page), the same page with each channel's last message only, then for its unread counts, one
+request at a time, on a fresh Jatte (uvicorn) process. Times are ms from send to answer, p50 / p99;
+in-process is the service alone, without the socket; statements are the SQL statements one call
+runs, counted in-process (tools/bench/seed_lists.py).
+
+| database | messages | channels.query, 25 messages | in-process | last message only | in-process | statements | unread.get | in-process | statements | answers |""",
+        lists,
         "{}",
     ),
     "shim": (

@@ -116,7 +116,7 @@ class Worker:
             )
         worker = cls(process, name, log)
         await worker.send({"cmd": "setup", **spec})
-        if spec["role"] != "history":
+        if spec["role"] not in {"history", "lists"}:
             await worker.expect("ready", ready_within)
         return worker
 

@@ -1,15 +1,17 @@
 """What the imported records imply, recomputed from what is stored, a few channels at a time.
 
-Each pass is one statement per chunk of channels, run inside the database (SQLite and PostgreSQL
-each in its own dialect where their JSON functions differ) and idempotent: a rerun after a stopped
-import recomputes the same values. Done once at the end of an import rather than row by row in its
-batches, which on PostgreSQL rewrote each parent, message and channel row once per batch.
+Each pass is one statement per chunk of channels (or, after a large import, one for all of them:
+`SCOPES`), run inside the database (SQLite and PostgreSQL each in its own dialect where their JSON
+functions differ) and idempotent: a rerun after a stopped import recomputes the same values. Done
+once at the end of an import rather than row by row in its batches, which on PostgreSQL rewrote
+each parent, message and channel row once per batch.
 
 - `reorder`: a channel whose messages came out of time order gets its seqs in created_at order;
 - `threads`: each parent's reply_count and thread_participants (first replier first);
 - `reactions`: each message's reaction_groups, as chat.services.reactions writes them;
 - `last_message_at`: each channel's, from its newest message;
-- `reads`: each read mark as the seq unread counts start from.
+- `reads`: each read mark as the seq unread counts start from, a read row for every member, and
+  the unread count each row keeps (chat.services.reads).
 """
 
 from __future__ import annotations
@@ -17,13 +19,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from chat.importing import sql
 from chat.models import Channel, Message, Reaction, Read
+from chat.services import queries
 
-__all__ = ["CHUNK", "disordered", "last_message_at", "reactions", "reads", "reorder", "threads"]
+__all__ = [
+    "CHUNK",
+    "SCOPES",
+    "disordered",
+    "last_message_at",
+    "reactions",
+    "reads",
+    "reorder",
+    "threads",
+    "touch",
+]
 
 CHUNK = 500  # channels per statement and transaction
+TOUCHED = "jatte_import_touched"  # the channels of a pass over all of them (a temporary table)
 
 
 def _chunks(pks: Iterable[int]) -> Iterator[list[int]]:
@@ -32,16 +47,44 @@ def _chunks(pks: Iterable[int]) -> Iterator[list[int]]:
         yield ordered[start : start + CHUNK]
 
 
+def touch(pks: Iterable[int]) -> None:
+    """Lists the channels in a temporary table, for the passes that take them all at once (`touched`)."""
+    sql.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {TOUCHED} (pk bigint PRIMARY KEY)")
+    sql.execute(f"DELETE FROM {TOUCHED}")
+    ordered = sorted(pks)
+    for start in range(0, len(ordered), 10_000):
+        chunk = ordered[start : start + 10_000]
+        sql.execute(f"INSERT INTO {TOUCHED} (pk) VALUES {', '.join(['(%s)'] * len(chunk))}", chunk)
+    if not _sqlite():
+        sql.execute(f"ANALYZE {TOUCHED}")
+
+
+SCOPES = ("chunks", "touched", "every")
+
+
+def _parts(column: str, pks: Iterable[int], scope: str) -> Iterator[tuple[str, list[object]]]:
+    """`column` is one of the channels, as `scope` says: `chunks`, a chunk of them a statement (their
+    rows found by index); `touched`, all of them in one statement (after `touch`), one scan of a table
+    whose indexes a large import has set aside; `every`, the whole table (the import filled an empty
+    one, so that every row is one of the channels')."""
+    if scope == "every":
+        yield "1 = 1", []
+    elif scope == "touched":
+        yield f"{column} IN (SELECT pk FROM {TOUCHED})", []
+    else:
+        for chunk in _chunks(pks):
+            yield sql.among(column, chunk)
+
+
 def _sqlite() -> bool:
     return connection.vendor == "sqlite"
 
 
-def disordered(pks: Iterable[int]) -> set[int]:
+def disordered(pks: Iterable[int], scope: str = "chunks") -> set[int]:
     """The channels among `pks` where a message's seq comes before an older message's."""
     found: set[int] = set()
     message = sql.table(Message)
-    for chunk in _chunks(pks):
-        inside, params = sql.among("channel_id", chunk)
+    for inside, params in _parts("channel_id", pks, scope):
         rows = sql.fetch(
             f"SELECT DISTINCT channel_id FROM (SELECT channel_id, created_at, LAG(created_at) OVER"
             f" (PARTITION BY channel_id ORDER BY seq) AS before FROM {message}"
@@ -82,11 +125,10 @@ def reorder(pk: int) -> int:
     return len(moves)
 
 
-def threads(pks: Iterable[int]) -> None:
+def threads(pks: Iterable[int], scope: str = "chunks") -> None:
     """Each parent's reply_count (its replies) and thread_participants (repliers, first reply first)."""
     message = sql.table(Message)
-    for chunk in _chunks(pks):
-        inside, params = sql.among("channel_id", chunk)
+    for inside, params in _parts("channel_id", pks, scope):
         per_user = (
             f"SELECT parent_id, user_id, COUNT(*) AS n, MIN(seq) AS first FROM {message}"
             f" WHERE {inside} AND parent_id <> '' GROUP BY parent_id, user_id"
@@ -125,15 +167,14 @@ def _iso(column: str) -> str:
     )
 
 
-def reactions(pks: Iterable[int]) -> None:
+def reactions(pks: Iterable[int], scope: str = "chunks") -> None:
     """Each message's reaction_groups from its reactions: count, sum_scores, first and last time per type."""
     message, reaction = sql.table(Message), sql.table(Reaction)
-    for chunk in _chunks(pks):
-        inside, params = sql.among("m.channel_id", chunk)
+    for inside, params in _parts("m.channel_id", pks, scope):
+        of = f"{reaction} r" if scope == "every" else f"{reaction} r JOIN {message} m ON m.seq = r.message_id"
         per_type = (
             f"SELECT r.message_id, r.type, COUNT(*) AS n, SUM(r.score) AS s, MIN(r.created_at) AS first,"
-            f" MAX(r.updated_at) AS last FROM {reaction} r JOIN {message} m ON m.seq = r.message_id"
-            f" WHERE {inside} GROUP BY r.message_id, r.type"
+            f" MAX(r.updated_at) AS last FROM {of} WHERE {inside} GROUP BY r.message_id, r.type"
         )
         if _sqlite():
             summary = (
@@ -160,11 +201,10 @@ def reactions(pks: Iterable[int]) -> None:
             )
 
 
-def last_message_at(pks: Iterable[int]) -> None:
+def last_message_at(pks: Iterable[int], scope: str = "chunks") -> None:
     """Each channel's last_message_at: its newest message's time, unless it already says later."""
     message, channel = sql.table(Message), sql.table(Channel)
-    for chunk in _chunks(pks):
-        inside, params = sql.among("channel_id", chunk)
+    for inside, params in _parts("channel_id", pks, scope):
         with transaction.atomic():
             sql.execute(
                 f"UPDATE {channel} AS c SET last_message_at = t.newest FROM (SELECT channel_id, MAX(created_at) AS newest"
@@ -176,7 +216,7 @@ def last_message_at(pks: Iterable[int]) -> None:
 
 def reads(pks: Iterable[int]) -> None:
     """Each read mark as a seq: the last message read when it is named and there, else the newest
-    message at or before `last_read`."""
+    message at or before `last_read`; then every member's read row and its unread count."""
     read, message = sql.table(Read), sql.table(Message)
     for chunk in _chunks(pks):
         inside, params = sql.among("channel_id", chunk)
@@ -196,3 +236,5 @@ def reads(pks: Iterable[int]) -> None:
                 f" WHERE {inside}",
                 params,
             )
+            queries.add_missing_reads(chunk)
+            queries.recount_unread(timezone.now(), chunk)

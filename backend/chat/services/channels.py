@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,9 +24,12 @@ __all__ = [
     "ChannelRef",
     "access_channel",
     "channel_state",
+    "create_channel",
+    "distinct_cid",
     "message_rows",
     "prepare_watch",
     "ref_of",
+    "resolve_cid",
     "seq_of",
     "split_cid",
 ]
@@ -84,18 +88,47 @@ def access_channel(actor: Actor, cid: str) -> ChannelRef:
     return ChannelRef(pk=row[0], cid=cid, type=kind, id=channel_id)
 
 
-def prepare_watch(actor: Actor, cid: str, data: frames.WatchData | None = None) -> ChannelRef:
+def distinct_cid(channel_type: str, actor: Actor, members: list[str]) -> str:
+    """The cid of the distinct channel of these members and the actor (Stream's channel made from
+    members without an id): the same people always make the same cid, `type:!members-<digest>`."""
+    people = sorted({*members, actor.id})
+    digest = hashlib.blake2s("\x00".join(people).encode(), digest_size=16).hexdigest()
+    return f"{channel_type}:!members-{digest}"
+
+
+def resolve_cid(
+    actor: Actor, cid: str | None, channel_type: str | None, data: frames.WatchData | None
+) -> str:
+    """The frame's cid, or the distinct channel `channel_type` and `data.members` name."""
+    if cid:
+        return cid
+    if channel_type and data is not None and data.members:
+        split_cid(f"{channel_type}:x")  # an unknown type is refused as such
+        return distinct_cid(channel_type, actor, [m.root for m in data.members])
+    # Valid against the schema, which cannot say "one or the other": not_found, not invalid_field.
+    raise NotFound(
+        "no channel named: send `cid`, or `channel_type` with `data.members` for a distinct channel"
+    )
+
+
+def prepare_watch(
+    actor: Actor, cid: str | None, data: frames.WatchData | None = None, channel_type: str | None = None
+) -> ChannelRef:
     """Creates the channel on its first watch (creator and `data.members` join) and checks access."""
-    kind, channel_id = split_cid(cid)
+    cid = resolve_cid(actor, cid, channel_type, data)
     if not Channel.objects.filter(cid=cid).exists():
-        _create_channel(actor, cid, kind, channel_id, data)
+        create_channel(actor, cid, data)
     return access_channel(actor, cid)
 
 
 def channel_state(
-    ref: ChannelRef, page: frames.MessagePagination | None = None, viewer: Actor | None = None
+    ref: ChannelRef,
+    page: frames.MessagePagination | None = None,
+    viewer: Actor | None = None,
+    presence: bool = False,
 ) -> frames.ChannelState:
-    """The channel as Stream's watch response has it, for `viewer` (own_capabilities, own_reactions).
+    """The channel as Stream's watch response has it, for `viewer` (own_capabilities, own_reactions,
+    membership); with `presence`, the members' last_active (the transport sets `online`).
 
     The transport fills in `watcher_count`.
     """
@@ -106,7 +139,7 @@ def channel_state(
     members = list(Member.objects.filter(channel=channel).select_related("user").order_by("created_at", "pk"))
     viewer_id = viewer.id if viewer else None
     bans: dict[str | None, tuple[str, datetime | None, str]] = {}  # by user (None: the viewer's app-wide)
-    if queries.any_ban_in(ref.pk, viewer_id):
+    if queries.any_ban_in([ref.pk], viewer_id):
         in_force = permissions.active_bans().filter(
             Q(channel=channel) | Q(channel__isnull=True, user_id=viewer_id)
         )
@@ -122,22 +155,28 @@ def channel_state(
             .filter(Q(pin_expires__isnull=True) | Q(pin_expires__gt=timezone.now()))
             .order_by("-pinned_at")[:MAX_PINNED]
         )[::-1]
-        if queries.has_pins(ref.pk)
+        if queries.has_pins([ref.pk])
         else []
     )
     shaped = shape_messages(history + pinned, ref.cid, viewer_id)
     standing = _standing_of(viewer, ref, members, bans) if viewer else None
+    member_shapes = [
+        member_shape(
+            member,
+            member.user_id in bans,
+            bans[member.user_id][1] if member.user_id in bans else None,
+            presence,
+        )
+        for member in members
+    ]
+    membership = next((s for s in member_shapes if s.user_id == viewer_id), None)
     return frames.ChannelState.model_construct(
         cid=ref.cid,
         channel=channel_shape(channel, len(members)),
         messages=shaped[: len(history)],
         pinned_messages=shaped[len(history) :],
-        members=[
-            member_shape(
-                member, member.user_id in bans, bans[member.user_id][1] if member.user_id in bans else None
-            )
-            for member in members
-        ],
+        members=member_shapes,
+        membership=membership,
         read=read_states(channel, members),
         watcher_count=0,
         own_capabilities=standing.own_capabilities() if standing else [],
@@ -178,11 +217,15 @@ def _ban_info(
     return None
 
 
-def _create_channel(
-    actor: Actor, cid: str, kind: str, channel_id: str, data: frames.WatchData | None
-) -> None:
+def create_channel(actor: Actor, cid: str, data: frames.WatchData | None) -> bool:
+    """Creates the channel from `data` (name, image, custom fields; the creator and `data.members`
+    join, each with a read row); False when it existed already, which changes nothing."""
+    from chat.services.channel_data import channel_fields
+    from chat.services.reads import start_reading
     from chat.services.users import sign_in
 
+    kind, channel_id = split_cid(cid)
+    name, image, custom = channel_fields(data)
     creator = sign_in(actor)
     wanted = {m.root for m in (data.members or [])} if data else set()
     with transaction.atomic():
@@ -191,7 +234,9 @@ def _create_channel(
             defaults={
                 "type": kind,
                 "channel_id": channel_id,
-                "name": (data.name if data and data.name else ""),
+                "name": name or "",
+                "image": image or "",
+                "custom": custom,
                 "created_by": creator,
             },
         )
@@ -203,11 +248,13 @@ def _create_channel(
                 + [Member(channel=channel, user_id=user_id) for user_id in sorted(wanted - {creator.id})],
                 ignore_conflicts=True,
             )
+            start_reading(channel.pk, sorted(wanted | {creator.id}))
+    return created
 
 
 def message_rows() -> QuerySet[Message]:
-    """Messages with the rows their shapes read (author, pinner, quote and its author)."""
-    return Message.objects.select_related("user", "pinned_by", "quoted__user")
+    """Messages with their quotes, for `shape_messages` (which loads the users they show at once)."""
+    return Message.objects.select_related("quoted")
 
 
 def seq_of(channel_pk: int, cid: str, message_id: str) -> int:

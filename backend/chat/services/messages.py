@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,12 +24,13 @@ from chat import frames
 from chat.auth import Actor
 from chat.exceptions import ChatError, IdConflict, InvalidParent, InvalidQuote, NotAllowed, NotFound
 from chat.frames import ErrorCode
-from chat.models import Channel, ChatUser, Flag, Message, Reaction
-from chat.services import permissions, queries
+from chat.models import Channel, ChatUser, Flag, Member, Message, Reaction
+from chat.services import permissions, queries, uploads
 from chat.services.channels import ChannelRef, access_channel, message_rows, ref_of
 from chat.services.events import Outcome, message_event
+from chat.services.reads import recount
 from chat.services.users import sign_in, users_by_id
-from chat.shapes import Extras, message_shape, reaction_shape
+from chat.shapes import Extras, message_shape, reaction_shape, user_shape
 
 __all__ = [
     "DEFAULT_REPLY_LIMIT",
@@ -55,38 +57,57 @@ LATEST_REACTIONS = 10  # reactions a message carries in latest_reactions, the ne
 # Shaping stored messages, in bulk.
 
 
-def shape_messages(rows: list[Message], cid: str, viewer_id: str | None) -> list[frames.Message]:
+def shape_messages(
+    rows: list[Message], cid: str | Mapping[int, str], viewer_id: str | None
+) -> list[frames.Message]:
     """Stream's shapes of `rows` (loaded with `message_rows()`), `own_reactions` for the viewer.
 
-    A fixed number of queries whatever the page size: mentions, then only if some message has
-    them, reactions (latest per message, the viewer's) and thread participants.
+    `cid` is the channel's, or each channel's by its key when the rows come from several. A fixed
+    number of queries whatever the page size: mentions, then only if some message has them,
+    reactions (latest per message, the viewer's) and thread participants.
     """
     if not rows:
         return []
+    cids = cid if not isinstance(cid, str) else None
+
+    def cid_of(m: Message) -> str:
+        return cids[m.channel_id] if cids is not None else str(cid)
+
     quoted = {m.quoted_id: m.quoted for m in rows if m.quoted_id is not None and m.quoted is not None}
     mentioned_ids = queries.mention_ids({m.seq for m in rows} | set(quoted))
     reacted = {m.seq: m.message_id for m in rows if m.reaction_groups}
     latest = _latest_reactions(reacted) if reacted else {}
     own = _own_reactions(reacted, viewer_id) if reacted and viewer_id else {}
-    wanted = {uid for m in rows for uid in m.thread_participants}
+    # Every user the page shows (authors, pinners, participants, mentioned), loaded and shaped once:
+    # a page repeats a few users, and an instance and a shape per message cost more than the SQL.
+    wanted = {m.user_id for m in rows} | {q.user_id for q in quoted.values()}
+    wanted.update(m.pinned_by_id for m in rows if m.pinned_by_id is not None)
+    wanted.update(uid for m in rows for uid in m.thread_participants)
     wanted.update(uid for ids in mentioned_ids.values() for uid in ids)
-    users = {u.id: u for u in ChatUser.objects.filter(id__in=wanted)} if wanted else {}
+    users = {u.id: user_shape(u) for u in ChatUser.objects.filter(id__in=wanted).only("id", "name", "image")}
     mentions = {seq: [users[u] for u in ids if u in users] for seq, ids in mentioned_ids.items()}
+
+    def pinner(m: Message) -> frames.User | None:
+        return users.get(m.pinned_by_id) if m.pinned_by_id is not None else None
+
     quotes = {
-        seq: message_shape(q, cid, q.user, Extras(mentioned=mentions.get(seq, [])))
+        seq: message_shape(
+            q, cid_of(q), users[q.user_id], Extras(mentioned=mentions.get(seq, []), pinned_by=pinner(q))
+        )
         for seq, q in quoted.items()
     }
     return [
         message_shape(
             m,
-            cid,
-            m.user,
+            cid_of(m),
+            users[m.user_id],
             Extras(
                 mentioned=mentions.get(m.seq, []),
                 latest_reactions=latest.get(m.seq, []),
                 own_reactions=own.get(m.seq, []),
                 participants=[users[uid] for uid in m.thread_participants if uid in users],
                 quoted=quotes.get(m.quoted_id) if m.quoted_id is not None else None,
+                pinned_by=pinner(m),
             ),
         )
         for m in rows
@@ -132,7 +153,8 @@ class PostRequest:
     message_id: str | None = None
     parent_id: str | None = None
     # Access this actor was granted to `cid` by an earlier call here (a transport's watch): it saves
-    # the check. Members are never removed in this version, so a grant stays true.
+    # the check. A transport drops the grant when the user is removed or the channel deleted
+    # (chat.fanout evicts its sockets); a post racing that is settled alone, checked afresh.
     granted: ChannelRef | None = None
     show_in_channel: bool = False
     quoted_message_id: str | None = None
@@ -145,7 +167,8 @@ class Posted:
     """A stored message; `duplicate` when its id had been stored before (nothing new to deliver).
 
     `parent_event` is a reply's parent, with the reply_count and thread_participants this reply
-    gave it: watchers get it right after the reply's message.new.
+    gave it: watchers get it right after the reply's message.new. `member_ids` are the channel's
+    members (for notification.message_new), for a new message only.
     """
 
     channel: ChannelRef
@@ -153,6 +176,7 @@ class Posted:
     event: frames.MessageNewEvent
     duplicate: bool
     parent_event: frames.MessageUpdatedEvent | None = None
+    member_ids: tuple[str, ...] = ()
 
 
 def post_message(
@@ -180,7 +204,14 @@ def post_messages(requests: list[PostRequest]) -> list[Posted | ChatError]:
     try:
         return _post_batch(requests)
     except IntegrityError:  # an id raced in from another process: settle each request alone
-        return [_post_batch([request])[0] for request in requests]
+        return [_post_alone(request) for request in requests]
+
+
+def _post_alone(request: PostRequest) -> Posted | ChatError:
+    try:
+        return _post_batch([request])[0]
+    except IntegrityError:  # its channel went away under a grant: check access afresh
+        return _post_batch([dataclasses.replace(request, granted=None)])[0]
 
 
 @dataclass(slots=True)
@@ -193,6 +224,7 @@ class _New:
     mentioned: list[ChatUser]
     quoted: Message | None
     parent: Message | None
+    upload_ids: list[str] = dataclasses.field(default_factory=list)
 
 
 def _post_batch(requests: list[PostRequest]) -> list[Posted | ChatError]:
@@ -208,6 +240,8 @@ def _post_batch(requests: list[PostRequest]) -> list[Posted | ChatError]:
     users = users_by_id({request.actor for request in requests})
     senders = {request.actor.id for request in requests}
     bans = _bans(senders) if queries.any_ban(senders) else {}
+    claims = uploads.claim(r.attachments for r in requests if r.attachments)
+    taken: set[str] = set()  # uploads attached by this batch
     now = timezone.now()
     new: list[_New] = []
     fresh: dict[str, Message] = {}  # stored by this batch, by id
@@ -231,8 +265,10 @@ def _post_batch(requests: list[PostRequest]) -> list[Posted | ChatError]:
             parent = _parent(request, ref, parents, fresh, ban_info)
             quoted = _quoted(request, ref, quotes, fresh, ban_info)
             mentioned = _mentioned(request, ref, mentionable, ban_info)
+            attachments, upload_ids = list(request.attachments), list[str]()
             if request.attachments:
                 permissions.require_reader_may(ref.type, ban_info, "create-attachment")
+                attachments, upload_ids = uploads.attach(attachments, claims, request.actor.id, ref.pk, taken)
             shown = bool(parent and request.show_in_channel)
             message = Message(
                 message_id=message_id,
@@ -242,7 +278,7 @@ def _post_batch(requests: list[PostRequest]) -> list[Posted | ChatError]:
                 type="reply" if parent and not shown else "regular",
                 parent_id=request.parent_id or "",
                 show_in_channel=shown,
-                attachments=list(request.attachments),
+                attachments=attachments,
                 quoted=quoted if quoted is not None and quoted.seq is not None else None,
                 # A microsecond apart within a batch: clients sort a channel by created_at, and
                 # messages of one batch must not tie (they would fall back to arrival order).
@@ -250,12 +286,21 @@ def _post_batch(requests: list[PostRequest]) -> list[Posted | ChatError]:
                 updated_at=stamp,
             )
             stored[message_id] = fresh[message_id] = message
-            new.append(_New(n, ref, message, mentioned, quoted, parent))
+            new.append(_New(n, ref, message, mentioned, quoted, parent, upload_ids))
         except ChatError as refusal:
             results[n] = refusal
     if new:
         snapshots = _store(new, now)
         _answer_new(new, snapshots, results)
+        members: dict[int, list[str]] = defaultdict(list)
+        for channel_pk, user_id in Member.objects.filter(channel_id__in={i.ref.pk for i in new}).values_list(
+            "channel_id", "user_id"
+        ):
+            members[channel_pk].append(user_id)
+        for item in new:
+            posted = results[item.index]
+            if isinstance(posted, Posted):
+                results[item.index] = dataclasses.replace(posted, member_ids=tuple(members[item.ref.pk]))
         first = {item.message.message_id: results[item.index] for item in new}
         for n in again:
             original = first[ids[n]]
@@ -377,6 +422,10 @@ def _store(new: list[_New], now: datetime) -> dict[int, tuple[int, list[str]]]:
     snapshots: dict[int, tuple[int, list[str]]] = {}
     with transaction.atomic():
         queries.insert_messages([item.message for item in new])
+        for item in new:
+            if item.upload_ids:
+                assert item.message.seq is not None
+                uploads.mark_attached(item.message.seq, item.upload_ids)
         through = Message.mentioned_users.through
         mentions = [
             through(message_id=item.message.seq, chatuser_id=user.id)
@@ -392,6 +441,12 @@ def _store(new: list[_New], now: datetime) -> dict[int, tuple[int, list[str]]]:
         Channel.objects.filter(pk__in={item.ref.pk for item in new}).update(
             last_message_at=now, updated_at=now
         )
+        counted: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for item in new:  # what each raises its readers' unread counts by (chat.services.reads)
+            if item.parent is None or item.message.show_in_channel:
+                counted[item.ref.pk][item.message.user_id] += 1
+        for channel_pk, by_sender in counted.items():
+            queries.raise_unread(channel_pk, dict(by_sender), now)
         replies = [item for item in new if item.parent is not None]
         if replies:
             seqs = {item.parent.seq for item in replies if item.parent is not None}
@@ -430,17 +485,19 @@ def _answer_new(
         if quoted is None or quoted.message_id in quote_shapes:
             continue
         if quoted.message_id in batch_mentions:  # stored by this batch: nothing else to load
-            extras = Extras(mentioned=batch_mentions[quoted.message_id])
-            quote_shapes[quoted.message_id] = message_shape(quoted, item.ref.cid, quoted.user, extras)
+            extras = Extras(mentioned=[user_shape(u) for u in batch_mentions[quoted.message_id]])
+            quote_shapes[quoted.message_id] = message_shape(
+                quoted, item.ref.cid, user_shape(quoted.user), extras
+            )
         else:
             quote_shapes[quoted.message_id] = shape_messages([quoted], item.ref.cid, None)[0]
     for item in new:
         shaped = message_shape(
             item.message,
             item.ref.cid,
-            item.message.user,
+            user_shape(item.message.user),
             Extras(
-                mentioned=item.mentioned,
+                mentioned=[user_shape(u) for u in item.mentioned],
                 quoted=_without_quote(quote_shapes[item.quoted.message_id]) if item.quoted else None,
             ),
         )
@@ -554,6 +611,7 @@ def update_message(actor: Actor, data: frames.UpdatedMessage) -> Outcome:
             attachments = [a.model_dump(mode="json", exclude_none=True) for a in data.attachments]
             if attachments:
                 standing.require("create-attachment", "attach files")
+            attachments = uploads.reattach(message, attachments, actor.id)
             changed |= attachments != message.attachments
             message.attachments = attachments
         if data.quoted_message_id is not None:
@@ -613,12 +671,15 @@ def delete_message(actor: Actor, message_id: str, hard: bool = False) -> Outcome
                     "pin_expires",
                 ]
             )
+        if changed:  # it no longer counts as unread for anyone who had not read it
+            recount([located.ref.pk], below_seq=message.seq)
         if not hard:
             return message_outcome(frames.MessageDeletedEvent, located, actor, changed)
         outcome = message_outcome(frames.MessageDeletedEvent, located, actor, True, hard_delete=True)
         parent = None
         if message.parent_id:
             parent = Message.objects.select_for_update().filter(message_id=message.parent_id).first()
+        uploads.discard_of_message(message.seq)
         message.delete()
         after: tuple[Any, ...] = ()
         if parent is not None:

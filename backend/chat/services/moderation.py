@@ -15,6 +15,7 @@ from chat.models import Ban, ChatUser, Mute
 from chat.services import permissions
 from chat.services.channels import ChannelRef, access_channel
 from chat.services.events import Outcome
+from chat.services.reads import recount
 from chat.services.users import own_user, sign_in, user_group
 from chat.shapes import user_shape
 
@@ -34,7 +35,9 @@ def _ends(timeout: int | None, now: datetime) -> datetime | None:
     return now + timedelta(minutes=timeout) if timeout else None
 
 
-def _mutes_updated(actor: Actor, changed: bool) -> Outcome:
+def _mutes_updated(actor: Actor, changed: bool, target: ChatUser) -> Outcome:
+    if changed:  # the target's messages count as unread for the muter again, or no longer
+        recount(user_ids=[actor.id], posted_by=target.id)
     event = frames.NotificationMutesUpdatedEvent.model_construct(
         me=own_user(actor), created_at=timezone.now()
     )
@@ -60,14 +63,14 @@ def mute_user(actor: Actor, target_id: str, timeout: int | None = None) -> Outco
                     mute.created_at = now
                 mute.expires, mute.updated_at = expires, now
                 mute.save(update_fields=["created_at", "expires", "updated_at"])
-    return _mutes_updated(actor, changed)
+    return _mutes_updated(actor, changed, target)
 
 
 def unmute_user(actor: Actor, target_id: str) -> Outcome:
     """Lifts the actor's mute of the target. Unmuting someone not muted changes nothing."""
     target = _target(actor, target_id, "unmute")
     deleted, _ = Mute.objects.filter(user_id=actor.id, target=target).delete()
-    return _mutes_updated(actor, bool(deleted))
+    return _mutes_updated(actor, bool(deleted), target)
 
 
 def _ban_scope(actor: Actor, cid: str | None) -> tuple[ChannelRef | None, str | None]:

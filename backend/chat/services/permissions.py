@@ -37,8 +37,11 @@ __all__ = [
     "channel_config",
     "effective_role",
     "is_admin",
+    "readable_channels_scope",
     "require_reader_may",
+    "searchable_types",
     "standing",
+    "visible_users_scope",
 ]
 
 USER = "user"
@@ -188,6 +191,11 @@ def require_reader_may(channel_type: str, ban: BanInfo | None, capability: str) 
         raise NotAllowed(ban.describe())
 
 
+def searchable_types() -> list[str]:
+    """The channel types whose config turns search on (Stream's `search` flag, `search-messages`)."""
+    return [kind for kind, config in CHANNEL_CONFIGS.items() if config.get("search", True)]
+
+
 def channel_config(channel_type: str) -> frames.ChannelConfig:
     """The channel type's config as Stream's ChannelConfig."""
     return frames.ChannelConfig.model_construct(**CHANNEL_CONFIGS[channel_type], commands=[])
@@ -318,6 +326,28 @@ def ban_of(user_id: str, channel_pk: int, cid: str) -> BanInfo | None:
         return None
     channel_id, expires, reason = found[0]
     return BanInfo(cid if channel_id is not None else None, expires, reason)
+
+
+def readable_channels_scope(actor: Actor) -> Q | None:
+    """The channels the actor may read, as a filter (None: every channel, for an admin).
+
+    The rule `access_channel` applies to one channel: members read members-only channels, anyone
+    reads a channel of an open type (livestream).
+    """
+    if is_admin(actor):
+        return None
+    open_types = [kind for kind, members_only in MEMBERS_ONLY.items() if not members_only]
+    mine = Member.objects.filter(user_id=actor.id).values("channel_id")
+    return Q(pk__in=mine) | Q(type__in=open_types)
+
+
+def visible_users_scope(actor: Actor) -> Q | None:
+    """The users users.query may show the actor (None: everyone, for an admin): the actor and
+    whoever shares a channel with them."""
+    if is_admin(actor):
+        return None
+    mine = Member.objects.filter(user_id=actor.id).values("channel_id")
+    return Q(id=actor.id) | Q(pk__in=Member.objects.filter(channel_id__in=mine).values("user_id"))
 
 
 def standing(actor: Actor, channel_pk: int, cid: str, channel_type: str) -> Standing:

@@ -3,21 +3,45 @@
 A message is unread for a user when it is newer than their read mark, by someone else, shown in
 the channel (a reply counts only with show_in_channel, as Stream's), not deleted, and not by a
 user they mute (muted users' messages still arrive, Stream's behaviour, but add nothing here).
+
+Each member's count is kept in their read row (`Read.unread_messages`), so a channel list or
+`unread.get` reads one row per channel instead of counting messages: a stored batch raises the
+counts (chat.services.messages, in its transaction), and every change that can move them counts
+them again from the messages (a read mark moving either way, a deleted message, a mute). A mute
+that ends by its timeout is counted again with the next of those changes.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
 from django.utils import timezone
 
 from chat import frames
 from chat.auth import Actor
 from chat.exceptions import NotFound
-from chat.models import Channel, Member, Message, Read
+from chat.models import Channel, ChatUser, Member, Message, Read
 from chat.services import queries
 from chat.services.channels import ChannelRef, access_channel
 from chat.shapes import user_shape
 
-__all__ = ["MAX_READ_STATES", "mark_read", "muted_by", "read_states", "unread_by_channel", "unread_count"]
+__all__ = [
+    "MAX_READ_STATES",
+    "UnreadSummary",
+    "mark_read",
+    "mark_unread",
+    "message_notice",
+    "muted_by",
+    "read_states",
+    "recount",
+    "start_reading",
+    "unread_count",
+    "unread_counts",
+    "unread_summary",
+]
 
 MAX_READ_STATES = 100  # read state listed per watch; Stream stops read events above 100 watchers
 
@@ -28,8 +52,24 @@ def muted_by(user_ids: set[str]) -> dict[str, set[str]]:
 
 
 def unread_count(channel_id: int, user_id: str, since_seq: int, muted: set[str]) -> int:
-    """How many messages of the channel after `since_seq` are unread for the user."""
+    """How many messages of the channel after `since_seq` are unread for the user, counted."""
     return queries.unread_count(channel_id, user_id, since_seq, muted)
+
+
+def recount(
+    channel_pks: list[int] | None = None,
+    user_ids: list[str] | None = None,
+    below_seq: int | None = None,
+    posted_by: str | None = None,
+) -> None:
+    """Counts the kept unread counts again from the messages (see queries.recount_unread)."""
+    queries.recount_unread(timezone.now(), channel_pks, user_ids, below_seq, posted_by)
+
+
+def start_reading(channel_pk: int, user_ids: list[str]) -> None:
+    """Gives new members their read row (nothing read yet) and its count."""
+    queries.add_missing_reads([channel_pk], user_ids)
+    recount([channel_pk], user_ids)
 
 
 def read_states(channel: Channel, members: list[Member]) -> list[frames.Read]:
@@ -38,49 +78,103 @@ def read_states(channel: Channel, members: list[Member]) -> list[frames.Read]:
         r.user_id: r for r in Read.objects.filter(channel=channel).select_related("user")[:MAX_READ_STATES]
     }
     listed = members[:MAX_READ_STATES]
-    muted = muted_by({m.user_id for m in listed} | set(reads))
+    missing = {m.user_id for m in listed if m.user_id not in reads}
+    muted = muted_by(missing) if missing else {}
     states: list[frames.Read] = []
     for member in listed:
         read = reads.pop(member.user_id, None)
-        since, last_id = (read.last_read_seq, read.last_read_message_id) if read else (0, "")
-        states.append(
-            frames.Read(
-                user=user_shape(member.user),
-                last_read=read.last_read if read else member.created_at,
-                last_read_message_id=last_id or None,
-                unread_messages=unread_count(
-                    channel.pk, member.user_id, since, muted.get(member.user_id, set())
-                ),
+        if read is None:  # a member added by hand (the admin): counted from the start
+            count = unread_count(channel.pk, member.user_id, 0, muted.get(member.user_id, set()))
+            states.append(
+                frames.Read(user=user_shape(member.user), last_read=member.created_at, unread_messages=count)
             )
-        )
+            continue
+        states.append(_read_shape(read, member.user))
     for read in reads.values():  # readers of open channels who are not members
-        states.append(
-            frames.Read(
-                user=user_shape(read.user),
-                last_read=read.last_read,
-                last_read_message_id=read.last_read_message_id or None,
-                unread_messages=unread_count(
-                    channel.pk, read.user_id, read.last_read_seq, muted.get(read.user_id, set())
-                ),
-            )
-        )
+        states.append(_read_shape(read, read.user))
     return states
 
 
-def unread_by_channel(user_id: str) -> dict[int, int]:
-    """The user's unread count in each channel they are a member of."""
-    counts: dict[int, int] = {}
-    reads = dict(Read.objects.filter(user_id=user_id).values_list("channel_id", "last_read_seq"))
-    muted = muted_by({user_id}).get(user_id, set())
-    for channel_id in Member.objects.filter(user_id=user_id).values_list("channel_id", flat=True):
-        counts[channel_id] = unread_count(channel_id, user_id, reads.get(channel_id, 0), muted)
-    return counts
+def _read_shape(read: Read, user: ChatUser) -> frames.Read:
+    return frames.Read.model_construct(
+        user=user_shape(user),
+        last_read=read.last_read,
+        last_read_message_id=read.last_read_message_id or None,
+        unread_messages=read.unread_messages,
+    )
 
 
-def mark_read(
-    actor: Actor, cid: str, message_id: str | None = None
-) -> tuple[ChannelRef, frames.MessageReadEvent]:
-    """Stores how far the actor has read (default: the newest message) and returns the event."""
+@dataclass(slots=True)
+class UnreadSummary:
+    """A user's unread messages: per member channel with any (by channel pk), and the totals."""
+
+    # By channel pk: its cid and type, the last read, the unread count.
+    channels: dict[int, tuple[str, str, datetime, int]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(n for *_, n in self.channels.values())
+
+    @property
+    def unread_channels(self) -> int:
+        return sum(1 for *_, n in self.channels.values() if n)
+
+    def of(self, channel_pk: int) -> int:
+        entry = self.channels.get(channel_pk)
+        return entry[3] if entry else 0
+
+
+def unread_summary(user_id: str) -> UnreadSummary:
+    """The user's unread counts in the channels they are a member of: one statement (and a count
+    for a member without a read row, which only a hand-made membership lacks)."""
+    summary = UnreadSummary()
+    rows = queries.unread_rows(user_id)
+    muted: set[str] | None = None
+    for pk, cid, kind, last_read, count in rows:
+        if count is None:
+            if muted is None:
+                muted = muted_by({user_id}).get(user_id, set())
+            count = unread_count(pk, user_id, 0, muted)
+        if count:
+            summary.channels[pk] = (cid, kind, last_read, count)
+    return summary
+
+
+def unread_counts(actor: Actor) -> frames.UnreadCounts:
+    """Stream's getUnreadCount(): per channel with unread messages, per channel type, in total."""
+    summary = unread_summary(actor.id)
+    by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    listed: list[frames.UnreadChannel] = []
+    for cid, kind, last_read, count in sorted(summary.channels.values()):
+        listed.append(
+            frames.UnreadChannel.model_construct(channel_id=cid, last_read=last_read, unread_count=count)
+        )
+        by_type[kind][0] += 1
+        by_type[kind][1] += count
+    return frames.UnreadCounts.model_construct(
+        total_unread_count=summary.total,
+        total_unread_threads_count=0,
+        channels=listed,
+        channel_type=[
+            frames.UnreadChannelType.model_construct(channel_type=kind, channel_count=n, unread_count=total)
+            for kind, (n, total) in sorted(by_type.items())
+        ],
+        threads=[],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReadMark:
+    """A moved read mark: the message.read event for the channel's watchers, and the
+    notification.mark_read for the reader's other sockets."""
+
+    ref: ChannelRef
+    event: frames.MessageReadEvent
+    notice: frames.NotificationMarkReadEvent
+
+
+def mark_read(actor: Actor, cid: str, message_id: str | None = None) -> ReadMark:
+    """Stores how far the actor has read (default: the newest message) and returns the events."""
     from chat.services.users import sign_in  # users imports this module for unread counts
 
     ref = access_channel(actor, cid)
@@ -94,17 +188,93 @@ def mark_read(
     seq, last_id = target or (0, "")
     user = sign_in(actor)
     now = timezone.now()
-    Read.objects.update_or_create(
-        channel_id=ref.pk,
-        user=user,
-        defaults={"last_read": now, "last_read_seq": seq, "last_read_message_id": last_id},
-    )
+    with transaction.atomic():
+        # The row is locked first, so a batch of messages being stored is either counted below or
+        # raises the count after it (chat.services.queries.raise_unread), never lost between.
+        Read.objects.update_or_create(
+            channel_id=ref.pk,
+            user=user,
+            defaults={"last_read": now, "last_read_seq": seq, "last_read_message_id": last_id},
+        )
+        recount([ref.pk], [user.id])
+    summary = unread_summary(user.id)
+    shaped = user_shape(user)
     event = frames.MessageReadEvent(
         cid=cid,
         channel_type=ref.type,
         channel_id=ref.id,
         last_read_message_id=last_id or None,
-        user=user_shape(user),
+        user=shaped,
         created_at=now,
     )
+    notice = frames.NotificationMarkReadEvent.model_construct(
+        cid=cid,
+        channel_type=ref.type,
+        channel_id=ref.id,
+        user=shaped,
+        last_read_message_id=last_id or None,
+        unread_count=summary.of(ref.pk),
+        total_unread_count=summary.total,
+        unread_channels=summary.unread_channels,
+        unread_threads=0,
+        created_at=now,
+    )
+    return ReadMark(ref, event, notice)
+
+
+def mark_unread(
+    actor: Actor, cid: str, message_id: str
+) -> tuple[ChannelRef, frames.NotificationMarkUnreadEvent]:
+    """Stream's markUnread: the message and every later one count as unread again."""
+    from chat.services.users import sign_in
+
+    ref = access_channel(actor, cid)
+    messages = Message.objects.filter(channel_id=ref.pk)
+    target = messages.filter(message_id=message_id).values_list("seq", "created_at").first()
+    if target is None:
+        raise NotFound(f"message {message_id!r} is not in channel {cid!r}")
+    seq, created_at = target
+    before = messages.filter(seq__lt=seq).order_by("-seq").values_list("message_id", "created_at").first()
+    last_id, last_read = before if before else ("", created_at - timedelta(microseconds=1))
+    user = sign_in(actor)
+    with transaction.atomic():
+        Read.objects.update_or_create(
+            channel_id=ref.pk,
+            user=user,
+            defaults={"last_read": last_read, "last_read_seq": seq - 1, "last_read_message_id": last_id},
+        )
+        recount([ref.pk], [user.id])
+    summary = unread_summary(user.id)
+    unread = summary.of(ref.pk)
+    event = frames.NotificationMarkUnreadEvent.model_construct(
+        cid=cid,
+        channel_type=ref.type,
+        channel_id=ref.id,
+        user=user_shape(user),
+        first_unread_message_id=message_id,
+        last_read_at=last_read,
+        last_read_message_id=last_id or None,
+        unread_messages=unread,
+        unread_count=unread,
+        total_unread_count=summary.total,
+        unread_channels=summary.unread_channels,
+        unread_threads=0,
+        created_at=timezone.now(),
+    )
     return ref, event
+
+
+def message_notice(user_id: str, channel_pk: int) -> tuple[frames.Channel, int, UnreadSummary] | None:
+    """What a notification.message_new to the user about a new message of the channel carries
+    besides the message: the channel, its unread count for the user, the user's totals. None when
+    the user is no longer a member."""
+    from chat.shapes import channel_shape
+
+    if not Member.objects.filter(channel_id=channel_pk, user_id=user_id).exists():
+        return None
+    channel = Channel.objects.select_related("created_by").filter(pk=channel_pk).first()
+    if channel is None:
+        return None
+    summary = unread_summary(user_id)
+    count = Member.objects.filter(channel_id=channel_pk).count()
+    return channel_shape(channel, count), summary.of(channel_pk), summary

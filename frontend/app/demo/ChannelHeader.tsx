@@ -1,10 +1,13 @@
 'use client';
 
+import type { ReactNode } from 'react';
+
 import type { Connection } from './useDemoSession';
 import { DEMO_USERS, type DemoUserId } from './users';
 
 interface ChannelHeaderProps {
-  title: string;
+  /** The channel's name (ChannelTitle: with its rename). */
+  title: ReactNode;
   userId: DemoUserId;
   channelId?: string;
   connection: Connection;
@@ -28,7 +31,7 @@ export function ChannelHeader({
   const channelQuery = channelId ? `&channel=${encodeURIComponent(channelId)}` : '';
   return (
     <header className="top">
-      <h1>{title}</h1>
+      {title}
       <span className="me">
         Signed in as <strong>{DEMO_USERS[userId]}</strong>
         {other && (

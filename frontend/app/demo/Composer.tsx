@@ -9,6 +9,7 @@ import {
   useState,
 } from 'react';
 
+import { AttachButton, PendingUploads, useDropZone, useUploads } from './Attachments';
 import { useChat } from './ChatContext';
 import { type ChatMessage, describeError } from './format';
 import {
@@ -51,6 +52,9 @@ export function Composer({
   const [alsoInChannel, setAlsoInChannel] = useState(false);
   const [sendError, setSendError] = useState<string | null>(null);
   const pendingCaret = useRef<number | null>(null);
+  const files = useUploads(channel);
+  const mayAttach = capabilities.has('upload-file') && !disabledReason;
+  const drop = useDropZone(files.add, mayAttach);
 
   const users = channelUsers(channel, userId);
   const query = capabilities.canMention ? mentionQueryAt(text, caret) : null;
@@ -79,8 +83,11 @@ export function Composer({
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const message = text.trim();
-    if (message === '' || disabled) return;
+    // A message needs text: one sent with files alone is named after them.
+    const typed = text.trim();
+    const message = typed || files.ready.map((a) => a.title).join(', ');
+    if (message === '' || disabled || files.busy) return;
+    const attachments = files.ready;
     setText('');
     setCaret(0);
     const mentioned = capabilities.canMention ? mentionedIds(message, users) : [];
@@ -90,11 +97,13 @@ export function Composer({
         ...(parentId ? { parent_id: parentId, show_in_channel: alsoInChannel || undefined } : {}),
         ...(quoted ? { quoted_message_id: quoted.id } : {}),
         ...(mentioned.length > 0 ? { mentioned_users: mentioned } : {}),
+        ...(attachments.length > 0 ? { attachments } : {}),
       });
+      files.clear();
       setSendError(null);
       onClearQuote?.();
     } catch (failure) {
-      setText(message);
+      setText(typed);
       setSendError(describeError(failure));
     }
     void channel.stopTyping(parentId).catch(() => undefined);
@@ -122,9 +131,10 @@ export function Composer({
   const placeholder = parentId ? 'Reply in the thread' : 'Write a message, @ to mention';
   return (
     <form
-      className={parentId ? 'composer thread' : 'composer'}
+      className={`${parentId ? 'composer thread' : 'composer'}${drop.over ? ' drop-target' : ''}`}
       onSubmit={submit}
       data-testid={`${testId}-form`}
+      {...drop.handlers}
     >
       {quoted && (
         <div className="quote-preview" data-testid="quote-preview">
@@ -144,7 +154,9 @@ export function Composer({
           {disabledReason}
         </p>
       )}
+      <PendingUploads uploads={files.uploads} onRemove={files.remove} />
       <div className="composer-row">
+        {mayAttach && <AttachButton onFiles={files.add} />}
         {menuOpen && (
           <MentionMenu
             id={menuId}
@@ -184,7 +196,7 @@ export function Composer({
           type="submit"
           className="primary"
           data-testid={testId === 'composer' ? 'send-button' : 'thread-send-button'}
-          disabled={disabled || text.trim() === ''}
+          disabled={disabled || files.busy || (text.trim() === '' && files.ready.length === 0)}
         >
           Send
         </button>

@@ -4,16 +4,22 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
 import { Capabilities } from './capabilities';
 import { ChannelHeader, ConnectingPlaceholder } from './ChannelHeader';
+import { ChannelList } from './ChannelList';
+import { titleWithUnread, totalUnread } from './channels';
+import { ChannelTitle } from './ChannelTitle';
 import { type ChatContextValue, ChatProvider } from './ChatContext';
 import { Composer } from './Composer';
 import { type ChatMessage, displayName, shortTime } from './format';
 import { MembersPanel } from './MembersPanel';
 import { MessageList } from './MessageList';
+import { NewConversationDialog } from './NewConversationDialog';
 import { PinnedBar } from './PinnedBar';
+import { SearchBox } from './SearchBox';
 import { ThreadPanel } from './ThreadPanel';
 import { TypingIndicator } from './TypingIndicator';
+import { useChannelList } from './useChannelList';
 import { banOf, type BanEvents, useChatEvents, useDemoSession } from './useDemoSession';
-import { type DemoUserId, demoChannel } from './users';
+import { type DemoUserId, DEMO_CHANNEL, demoChannel } from './users';
 
 /** What shows beside the messages: one thread, the members, or nothing. */
 type SidePanel = { kind: 'thread'; parentId: string } | { kind: 'members' } | null;
@@ -47,9 +53,11 @@ function writeBlock(
   return undefined;
 }
 
-/** The demo: one channel as `userId`, with threads, reactions, pins and moderation. */
+/** The demo as `userId`: the channel list, and one channel with threads, reactions, pins and
+ * moderation; `channelId` is the one it opens first (the list opens others in place). */
 export function DemoChat({ userId, channelId }: { userId: DemoUserId; channelId?: string }) {
-  const target = useMemo(() => demoChannel(channelId), [channelId]);
+  const [openId, setOpenId] = useState(channelId);
+  const target = useMemo(() => demoChannel(openId), [openId]);
   const { client, channel, connection, error } = useDemoSession(userId, target);
   const bans = useChatEvents(client, channel, userId);
   const [side, setSide] = useState<SidePanel>(null);
@@ -57,6 +65,24 @@ export function DemoChat({ userId, channelId }: { userId: DemoUserId; channelId?
   const [notice, setNotice] = useState<Notice | null>(null);
   const [highlightedId, setHighlightedId] = useState<string | undefined>();
   const timers = useRef<{ notice?: number; flash?: number }>({});
+
+  const list = useChannelList(client, userId);
+  const [composing, setComposing] = useState(false);
+  const unread = totalUnread(list.channels);
+  useEffect(() => {
+    document.title = titleWithUnread(unread);
+  }, [unread]);
+  const open = useCallback(
+    (id: string) => {
+      setOpenId(id);
+      setSide(null);
+      setQuoted(null);
+      const query = new URLSearchParams({ user: userId });
+      if (id !== DEMO_CHANNEL.id) query.set('channel', id);
+      window.history.replaceState(null, '', `?${query}`);
+    },
+    [userId],
+  );
 
   useEffect(() => {
     const pending = timers.current;
@@ -101,11 +127,11 @@ export function DemoChat({ userId, channelId }: { userId: DemoUserId; channelId?
       : null;
 
   return (
-    <main className={side ? 'demo with-side' : 'demo'}>
+    <main className={side ? 'demo with-list with-side' : 'demo with-list'}>
       <ChannelHeader
-        title={target.data.name}
+        title={<ChannelTitle channel={channel} userId={userId} fallback={target.data.name} />}
         userId={userId}
-        channelId={channelId}
+        channelId={openId}
         connection={connection}
         memberCount={channel ? Object.keys(channel.state.members).length : undefined}
         membersOpen={side?.kind === 'members'}
@@ -118,8 +144,18 @@ export function DemoChat({ userId, channelId }: { userId: DemoUserId; channelId?
       )}
       {context ? (
         <ChatProvider value={context}>
+          <SearchBox />
           <PinnedBar />
           <div className="body">
+            <ChannelList
+              channels={list.channels}
+              activeCid={context.channel.cid}
+              userId={userId}
+              loading={list.loading}
+              error={list.error}
+              onSelect={(picked) => open(picked.id)}
+              onNewConversation={() => setComposing(true)}
+            />
             <section className="channel" aria-label="Channel">
               <MessageList highlightedId={highlightedId} />
               <TypingIndicator testId="typing-indicator" />
@@ -151,6 +187,18 @@ export function DemoChat({ userId, channelId }: { userId: DemoUserId; channelId?
         </ChatProvider>
       ) : (
         <ConnectingPlaceholder />
+      )}
+      {composing && client && (
+        <NewConversationDialog
+          client={client}
+          userId={userId}
+          onClose={() => setComposing(false)}
+          onCreated={(created) => {
+            setComposing(false);
+            list.show(created.cid);
+            open(created.id);
+          }}
+        />
       )}
     </main>
   );

@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 
 import { useChat, useRequest } from './ChatContext';
 import { displayName, initials, shortTime, type UserLike } from './format';
+import { PresenceDot } from './PresenceDot';
 import { banOf, type BanEvents } from './useDemoSession';
 
 /** Ban lengths a moderator picks from, in minutes (Stream's `timeout`); none = until lifted. */
@@ -92,6 +93,7 @@ export function MembersPanel({ bans, onClose }: { bans: BanEvents; onClose(): vo
               <div className="member-row">
                 <span className="avatar" aria-hidden>
                   {initials(user)}
+                  <PresenceDot user={member.user} />
                 </span>
                 <span className="name">
                   {displayName(user)}

@@ -2,6 +2,7 @@
 
 import { type KeyboardEvent, useState } from 'react';
 
+import { AttachmentList } from './Attachments';
 import { messagePermissions } from './capabilities';
 import { useChat, useRequest } from './ChatContext';
 import {
@@ -222,6 +223,7 @@ export function MessageItem({
             (edited)
           </span>
         )}
+        {!editing && <AttachmentList message={message} />}
         <ReactionChips message={message} />
         {variant === 'channel' && !deleted && <ThreadSummary message={message} />}
         {seenBy && (

@@ -33,7 +33,11 @@ function serially(task: () => Promise<void>): Promise<void> {
   return next;
 }
 
-/** Signs in, watches the channel, and follows the connection, until the user or channel changes. */
+/**
+ * Signs in once per user and follows the connection; opens `target` on that client (watched, with
+ * presence, then marked read). Another target opens on the same connection, so picking a channel
+ * from the list does not reconnect; the channel shown stays until the next one is watched.
+ */
 export function useDemoSession(userId: DemoUserId, target: DemoChannel) {
   const [client, setClient] = useState<ChatClient | null>(null);
   const [channel, setChannel] = useState<ChatChannel | null>(null);
@@ -64,13 +68,8 @@ export function useDemoSession(userId: DemoUserId, target: DemoChannel) {
       const { token } = await fetchDevToken(userId, DEMO_USERS[userId]);
       if (run.cancelled) return;
       await chat.connectUser({ id: userId, name: DEMO_USERS[userId] }, token);
-      const watched = chat.channel(type, id, { name, members: members.split(',') });
-      await watched.watch();
       if (run.cancelled) return;
-      setConnection('online');
       setClient(chat);
-      setChannel(watched);
-      await watched.markRead();
     }).catch((failure: unknown) => {
       if (run.cancelled) return;
       setError(failure instanceof Error ? failure.message : String(failure));
@@ -84,7 +83,30 @@ export function useDemoSession(userId: DemoUserId, target: DemoChannel) {
         await stop?.();
       });
     };
-  }, [userId, type, id, name, members]);
+  }, [userId]);
+
+  useEffect(() => {
+    if (!client) return undefined;
+    let cancelled = false;
+    const watched = client.channel(type, id, { name, members: members.split(',') });
+    watched
+      .watch({ presence: true })
+      .then(async () => {
+        if (cancelled) return;
+        setConnection((state) => (state === 'connecting' ? 'online' : state));
+        setError(null);
+        setChannel(watched);
+        await watched.markRead();
+      })
+      .catch((failure: unknown) => {
+        if (cancelled) return;
+        setError(failure instanceof Error ? failure.message : String(failure));
+        setConnection((state) => (state === 'connecting' ? 'offline' : state));
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [client, type, id, name, members]);
 
   return { client, channel, connection, error };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks the shim's budget, the way mitt checks its size: fails when its hand-written source has
 more than 150 counted lines, when the hand-written part of its bundle is more than 2 KiB minified
-and gzipped, or when the whole bundle (with the generated code it runs) is more than 3 KiB.
+and gzipped, or when the whole bundle (with the generated code it runs) is more than 4.5 KiB.
 
 Lines are counted on the source as prettier formats it with the repository's .prettierrc.json
 (print width 100), not as it is written, so a budget cannot be met by packing statements into
@@ -13,7 +13,7 @@ from `tools/dev codegen`) and does not count.
 Bundles: esbuild --bundle --minify --format=esm, gzipped at level 9. The hand-written part is
 index.ts with every generated module left out (--external); the whole bundle adds them back, since
 the request methods of requests.ts and the frame handling of events.ts run in the browser. Its
-budget is the hand-written one plus 1 KiB for the generated code.
+budget is the hand-written one plus 2.5 KiB for the generated code.
 
 Usage: python3 libs/chat-shim/scripts/size.py   (or `npm run size --workspace libs/chat-shim`)
 """
@@ -39,7 +39,9 @@ __all__ = [
 
 MAX_LINES = 150
 MAX_GZIP_BYTES = 2048  # the hand-written part
-MAX_BUNDLE_BYTES = MAX_GZIP_BYTES + 1024  # with the generated code it bundles
+# With the generated code it bundles: 2.5 KiB more, since it also holds the HTTP upload calls
+# (issue 10) and the channel-list calls and events (issue 9: 11 calls, 12 events, unread counting).
+MAX_BUNDLE_BYTES = MAX_GZIP_BYTES + 2560
 
 SHIM = Path(__file__).resolve().parent.parent
 ROOT = SHIM.parent.parent

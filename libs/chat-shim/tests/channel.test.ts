@@ -78,16 +78,18 @@ describe('channel()', () => {
 });
 
 describe('watch', () => {
-  test('sends channel.watch with the channel data and the messages options', async () => {
+  test('sends channel.watch with the channel data, its type and the messages and presence options', async () => {
     const channel = client.channel('messaging', 'pair', { name: 'Pair', members: ['bob'] });
-    void channel.watch({ messages: { limit: 50 } }).catch(() => undefined);
+    void channel.watch({ messages: { limit: 50 }, presence: true }).catch(() => undefined);
     const request = await nextFrame(server);
     expect(request).toEqual({
       type: 'channel.watch',
       request_id: expect.any(String),
       cid: 'messaging:pair',
+      channel_type: 'messaging',
       data: { name: 'Pair', members: ['bob'] },
       messages: { limit: 50 },
+      presence: true,
     });
   });
 

@@ -391,6 +391,33 @@ describe('reconnection', () => {
     expect(gaps.slice(0, 3).map((g) => Math.round(g / 10) * 10)).toEqual([0, 250, 1000]);
   });
 
+  test('a server at capacity (4013, "retry after N ms") is tried again no sooner than N ms, with jitter', async () => {
+    const { client, socket } = await connect();
+    jest.useFakeTimers();
+    const random = jest.spyOn(Math, 'random').mockReturnValueOnce(0).mockReturnValueOnce(0.5);
+    const times: number[] = [];
+    server.on('connection', (s) => {
+      times.push(Date.now());
+      if (times.length === 1)
+        s.close({ code: 4013, reason: 'server at capacity: retry after 3000 ms', wasClean: true });
+    });
+    const dropped = Date.now();
+    socket.close({ code: 4013, reason: 'server at capacity: retry after 2000 ms', wasClean: true });
+    await jest.advanceTimersByTimeAsync(1_990);
+    expect(times).toEqual([]); // the server's 2 s, though the backoff alone would allow 0-250 ms
+    await jest.advanceTimersByTimeAsync(100);
+    expect(times).toHaveLength(1); // random() drew 0: the least wait is the server's delay
+    // The next draw, 0.5, adds half the delay again: a crowd told the same delay spreads out.
+    await jest.advanceTimersByTimeAsync(4_400);
+    expect(times).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(200);
+    expect(times).toHaveLength(2);
+    const gaps = times.map((t, i) => t - (i === 0 ? dropped : times[i - 1]) - 8);
+    expect(gaps.map((g) => Math.round(g / 10) * 10)).toEqual([2000, 4500]);
+    expect(random).toHaveBeenCalledTimes(2);
+    expect(client.userID).toBe('alice'); // a retry, not the end of the session
+  });
+
   test('a close with 1000 from the server ends the session without reconnecting', async () => {
     jest.useFakeTimers({ advanceTimers: true });
     const { client, socket } = await connect();

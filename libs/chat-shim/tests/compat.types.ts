@@ -16,26 +16,43 @@
 import type {
   BanUserOptions,
   Channel as StreamChannel,
+  ChannelFilters,
+  ChannelMemberAPIResponse,
   ChannelMemberResponse,
+  ChannelOptions,
   ChannelResponse,
+  ChannelSort,
   ConnectionOpen,
+  DeleteChannelAPIResponse,
   DeleteMessageOptions,
   Event as StreamEvent,
   EventHandler as StreamEventHandler,
   FlagMessageResponse,
   GetRepliesAPIResponse,
+  GetUnreadCountAPIResponse,
+  MarkUnreadOptions,
+  MemberFilters,
+  MemberSort,
   MessagePaginationOptions,
   MessageResponse,
   MuteUserOptions,
   MuteUserResponse,
+  PartialUpdateChannel,
+  PartialUpdateChannelAPIResponse,
   QueryChannelAPIResponse,
+  QueryMembersOptions,
   Reaction,
   ReactionAPIResponse,
+  SendFileAPIResponse,
   SendReactionOptions,
   StreamChat,
   TokenProvider,
+  UpdateChannelAPIResponse,
   UpdateMessageAPIResponse,
+  UserFilters,
+  UserOptions,
   UserResponse,
+  UserSort,
 } from 'stream-chat';
 
 import {
@@ -85,10 +102,9 @@ export async function compat(): Promise<void> {
     members: ['alice', 'bob'],
     name: 'General',
   });
-  // @ts-expect-error No distinct channels by members alone yet: the shim needs an id.
-  client.channel('messaging', { members: ['alice', 'bob'] });
-  // @ts-expect-error Only `name` and `members` are stored; Stream's custom channel fields are not.
-  client.channel('messaging', 'general', { image: 'https://example.com/a.png' });
+  // Stream's distinct channel (members, no id), and custom channel fields.
+  const distinct: LocalChannel = client.channel('messaging', { members: ['alice', 'bob'] });
+  client.channel('messaging', 'general', { image: 'https://example.com/a.png', color: 'blue' });
 
   // on / off: Stream's handler shapes, by type, for all, and with unsubscribe.
   const handler = (event: Event): string | undefined => event.message?.text ?? event.user?.name;
@@ -104,7 +120,7 @@ export async function compat(): Promise<void> {
   client.on('message.updated', handler);
   client.on('reaction.new', (event) => event.reaction?.type);
   // @ts-expect-error Events the server never sends are not offered, so a typo fails here rather than never firing.
-  client.on('member.added', handler);
+  client.on('channel.truncated', handler);
 
   // --- a channel ----------------------------------------------------------------------------
   const cid: StreamChannel['cid'] = general.cid;
@@ -150,6 +166,18 @@ export async function compat(): Promise<void> {
   // @ts-expect-error Stream's custom message fields are not stored.
   await channel.sendMessage({ text: 'custom', priority: 'high' });
 
+  // sendImage / sendFile(file, name?, contentType?, user?, axiosRequestConfig?): Stream's
+  // signature; the answer reads as Stream's SendFileAPIResponse, less `duration`.
+  const photo = new File(['png'], 'a.png', { type: 'image/png' });
+  const progress: Parameters<StreamChannel['sendImage']>[4] = { onUploadProgress: (e) => e.loaded };
+  const image = await channel.sendImage(photo, 'a.png', 'image/png', undefined, progress);
+  const uploaded: Pick<SendFileAPIResponse, 'file' | 'thumb_url'> = image;
+  await channel.sendFile(photo, 'a.pdf', 'application/pdf', undefined, {
+    signal: new AbortController().signal,
+  });
+  // @ts-expect-error Stream also takes a URL or a Node stream to read the file from; the shim takes a Blob.
+  await channel.sendFile('https://example.com/a.pdf');
+
   // markRead(): { event } as Stream's EventAPIResponse has it, minus `duration`.
   const marked = await channel.markRead();
   const readEvent: StreamEvent = marked.event;
@@ -182,6 +210,7 @@ export async function compat(): Promise<void> {
     id,
     initialized,
     name,
+    distinct,
   ];
   void [
     response,
@@ -196,7 +225,7 @@ export async function compat(): Promise<void> {
     localMessages,
     read,
   ];
-  void [sentMessage, member, stopTyping, streamKeystroke, code];
+  void [sentMessage, member, stopTyping, streamKeystroke, code, uploaded];
 }
 
 /** The calls of issue 8: messages, reactions, threads, pins, moderation, and where Stream keeps
@@ -285,4 +314,116 @@ export async function compatMessages(): Promise<void> {
 
   void [updateAnswer, deleted, reacted, unreacted, thread, pinned, flag, mutedUsers, muteAnswer];
   void [replies, pins, localThreads, localPins, capabilities, reactionsOn, members];
+}
+
+/** The calls of issue 9: channel lists, unread counts, channel data, members, users, presence. */
+export async function compatChannels(): Promise<void> {
+  // client.queryChannels(filter, sort, options): Stream's types in; the client's channels out,
+  // filed in activeChannels.
+  const filter: ChannelFilters = { type: 'messaging', members: { $in: ['alice'] } };
+  const sort: ChannelSort = [{ last_message_at: -1 }, { created_at: 1 }];
+  const options: ChannelOptions = {
+    limit: 30,
+    offset: 0,
+    watch: true,
+    state: true,
+    presence: true,
+  };
+  const channels: LocalChannel[] = await client.queryChannels(filter, sort, options);
+  await client.queryChannels({ cid: { $in: ['messaging:general'] } }, { last_message_at: -1 });
+  const listed: LocalChannel | undefined = client.activeChannels[channels[0].cid];
+  // @ts-expect-error Stream's filter may be left out; the frame requires filter_conditions ({} for all).
+  await client.queryChannels();
+
+  // client.getUnreadCount(): Stream's answer, minus `duration`, the per-team totals and `threads`
+  // (empty: Jatte keeps no per-thread read state, so its items' last_read_message_id is optional).
+  const unread: Omit<
+    GetUnreadCountAPIResponse,
+    'duration' | 'total_unread_count_by_team' | 'threads'
+  > = await client.getUnreadCount();
+  // The counts the events keep: channel.state.unreadCount, countUnread(), client.user's totals.
+  const unreadCount: StreamChannel['state']['unreadCount'] = channel.state.unreadCount;
+  const counted: ReturnType<StreamChannel['countUnread']> = channel.countUnread();
+  const since: number = channel.countUnread(new Date('2026-01-01T00:00:00Z'));
+  const total: number | undefined = client.user?.total_unread_count;
+  const unreadChannels: number | undefined = client.user?.unread_channels;
+
+  // channel.create() / update(data) / updatePartial({set, unset}) / delete(): the channel in the
+  // answer, as Stream's responses carry it.
+  const created: Pick<QueryChannelAPIResponse, 'channel'> = await channel.create();
+  // @ts-expect-error create() is answered with channel.updated: no messages or members; watch() gets them.
+  const createdState: Omit<QueryChannelAPIResponse, 'duration'> = await channel.create();
+  const updated: Pick<UpdateChannelAPIResponse, 'channel'> = await channel.update({
+    name: 'Renamed',
+    image: 'https://example.com/a.png',
+    color: 'blue',
+  });
+  const streamData: Parameters<StreamChannel['update']>[0] = { frozen: false };
+  // @ts-expect-error Stream's channelData types members as objects too, and every ChannelResponse field; the shim's is channel data, members as ids.
+  await channel.update(streamData);
+  const patched: Pick<PartialUpdateChannelAPIResponse, 'channel'> = await channel.updatePartial({
+    set: { name: 'Renamed' },
+    unset: ['color'],
+  });
+  const streamPartial: PartialUpdateChannel = { unset: ['frozen'] };
+  // @ts-expect-error As for update(): Stream's `set` is any ChannelResponse field, members as objects.
+  await channel.updatePartial(streamPartial);
+  const deleted: Omit<DeleteChannelAPIResponse, 'duration'> = await channel.delete();
+  // @ts-expect-error Channels are deleted for good: Stream's hard_delete option is not offered.
+  await channel.delete({ hard_delete: true });
+  const customField: unknown = channel.data?.color;
+
+  // addMembers / removeMembers / addModerators(ids): the channel and its members in the answer.
+  const added: Pick<UpdateChannelAPIResponse, 'channel'> = await channel.addMembers(['bob']);
+  await channel.removeMembers(['bob']);
+  await channel.addModerators(['bob']);
+  const ids: string[] = ['bob'];
+  // @ts-expect-error The shim's ids are a non-empty list (the schema's minItems 1); Stream's any string[].
+  await channel.addMembers(ids);
+  // @ts-expect-error Stream also takes NewMemberPayload objects; the shim takes ids.
+  await channel.addMembers([{ user_id: 'bob', channel_role: 'channel_moderator' }]);
+
+  // channel.markUnread({message_id}).
+  await channel.markUnread({ message_id: 'm1' });
+  const byThread: MarkUnreadOptions = { thread_id: 't1' };
+  // @ts-expect-error Stream's MarkUnreadOptions may name a thread or a time; the shim needs message_id.
+  await channel.markUnread(byThread);
+
+  // channel.queryMembers / client.queryUsers(filter, sort, options): Stream's types in, `{members}`
+  // and `{users}` (with presence) out.
+  const memberFilter: MemberFilters = { name: { $autocomplete: 'bo' } };
+  const memberSort: MemberSort = [{ name: 1 }];
+  const memberOptions: QueryMembersOptions = { limit: 10, offset: 0 };
+  const members: Omit<ChannelMemberAPIResponse, 'duration'> = await channel.queryMembers(
+    memberFilter,
+    memberSort,
+    memberOptions,
+  );
+  const userFilter: UserFilters = { id: { $in: ['alice', 'bob'] } };
+  const userSort: UserSort = { name: 1 };
+  const userOptions: UserOptions = { limit: 10, offset: 0, presence: true };
+  const found: Pick<
+    Awaited<ReturnType<StreamChat['queryUsers']>>,
+    'users'
+  > = await client.queryUsers(userFilter, userSort, userOptions);
+  await client.queryUsers({ name: { $autocomplete: 'al' } });
+  const online: boolean | undefined = found.users[0]?.online;
+  const memberOnline: UserResponse['online'] = channel.state.members['bob']?.user?.online;
+
+  // The events of issue 9, with Stream's names and fields.
+  client.on('notification.message_new', (event) => event.unread_count ?? event.channel?.cid);
+  client.on('notification.mark_read', (event) => event.total_unread_count);
+  client.on('notification.mark_unread', (event) => event.unread_messages);
+  client.on('notification.added_to_channel', (event) => event.channel?.name);
+  client.on('notification.removed_from_channel', (event) => event.cid);
+  client.on('user.presence.changed', (event) => event.user?.online);
+  channel.on('member.added', (event) => event.member?.user_id);
+  channel.on('member.removed', (event) => event.member?.user?.name);
+  channel.on('member.updated', (event) => event.member?.channel_role);
+  channel.on('channel.updated', (event) => event.channel?.name);
+  channel.on('channel.deleted', (event) => event.cid);
+
+  void [channels, listed, unread, unreadCount, counted, since, total, unreadChannels];
+  void [created, createdState, updated, patched, deleted, customField, added];
+  void [members, found, online, memberOnline];
 }

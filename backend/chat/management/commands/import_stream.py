@@ -32,7 +32,12 @@ class Command(BaseCommand):
             action="store_true",
             help="download attachment files into Jatte's storage (Stream's URLs expire)",
         )
-        parser.add_argument("--batch", type=int, default=None, help="records per transaction (default 2000)")
+        parser.add_argument(
+            "--batch",
+            type=int,
+            default=None,
+            help="records per transaction (default 2000, or 10000 for a large import into a table it outgrows)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]

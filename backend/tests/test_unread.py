@@ -1,0 +1,182 @@
+"""Unread counts and the notifications that carry them, through real sockets: unread.get,
+notification.message_new, notification.mark_read, message.unread, and the first health.check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chat.models import Member, Read
+
+from .chat_room import ROOM, Checked, Room, room, sockets
+
+__all__ = ["room", "sockets"]  # fixtures
+
+OTHER = "messaging:other"
+
+
+async def _counts(client: Checked) -> dict[str, Any]:
+    answer = await client.ask("unread.get")
+    assert answer["type"] == "unread.counts", answer
+    return answer
+
+
+async def _unread(client: Checked) -> dict[str, int]:
+    return {c["channel_id"]: c["unread_count"] for c in (await _counts(client))["channels"]}
+
+
+async def test_unread_get_counts_others_messages_since_the_last_read(room: Room) -> None:
+    await room.bob.ask("message.read", cid=ROOM)
+    for text in ("one", "two", "three"):
+        await room.alice.say(text)
+    await room.bob.say("mine do not count")
+    counts = await _counts(room.bob)
+    assert counts["total_unread_count"] == 3 and counts["total_unread_threads_count"] == 0
+    assert [(c["channel_id"], c["unread_count"]) for c in counts["channels"]] == [(ROOM, 3)]
+    assert counts["channel_type"] == [{"channel_type": "messaging", "channel_count": 1, "unread_count": 3}]
+    assert counts["threads"] == []
+    assert (await _counts(room.alice))["total_unread_count"] == 1
+
+
+async def test_unread_counts_clear_on_read_and_count_again_after(room: Room) -> None:
+    await room.alice.say("one")
+    await room.alice.say("two")
+    assert await _unread(room.bob) == {ROOM: 2}
+    await room.bob.ask("message.read", cid=ROOM)
+    assert await _unread(room.bob) == {}
+    await room.alice.say("three")
+    assert await _unread(room.bob) == {ROOM: 1}
+
+
+async def test_unread_counts_reading_up_to_a_message_leaves_the_later_ones(room: Room) -> None:
+    first = await room.alice.say("one")
+    await room.alice.say("two")
+    await room.alice.say("three")
+    await room.bob.ask("message.read", cid=ROOM, message_id=first["id"])
+    assert await _unread(room.bob) == {ROOM: 2}
+
+
+async def test_message_unread_marks_from_that_message_on(room: Room) -> None:
+    await room.alice.say("one")
+    second = await room.alice.say("two")
+    await room.alice.say("three")
+    await room.bob.ask("message.read", cid=ROOM)
+    other = await room.open("bob")
+    answer = await room.bob.ask("message.unread", cid=ROOM, message_id=second["id"])
+    assert answer["type"] == "notification.mark_unread"
+    assert answer["first_unread_message_id"] == second["id"]
+    assert answer["unread_messages"] == 2 and answer["total_unread_count"] == 2
+    assert answer["unread_channels"] == 1 and answer["unread_threads"] == 0
+    assert await _unread(room.bob) == {ROOM: 2}
+    heard = await other.next_of("notification.mark_unread")
+    assert "request_id" not in heard and heard["unread_messages"] == 2
+    reads = {r["user"]["id"]: r for r in (await room.bob.watch(ROOM))["read"]}
+    assert reads["bob"]["unread_messages"] == 2
+
+
+async def test_message_unread_refuses_a_message_of_another_channel_and_outsiders(room: Room) -> None:
+    await room.mallory.watch(OTHER)
+    elsewhere = await room.mallory.say("not here", cid=OTHER)
+    await room.bob.refused("message.unread", "not_found", cid=ROOM, message_id=elsewhere["id"])
+    mine = await room.alice.say("hi")
+    await room.mallory.refused("message.unread", "not_allowed", cid=ROOM, message_id=mine["id"])
+    await room.bob.refused("message.unread", "invalid_field", cid=ROOM)
+
+
+async def test_unread_counts_leave_out_muted_users_and_count_them_again_once_unmuted(room: Room) -> None:
+    await room.bob.ask("message.read", cid=ROOM)
+    await room.bob.ask("user.mute", target_id="alice")
+    await room.alice.say("muted one")
+    assert await _unread(room.bob) == {}
+    await room.bob.ask("user.unmute", target_id="alice")
+    assert await _unread(room.bob) == {ROOM: 1}
+    await room.bob.ask("user.mute", target_id="alice")  # muting again takes it away again
+    assert await _unread(room.bob) == {}
+
+
+async def test_unread_counts_replies_only_when_shown_in_the_channel(room: Room) -> None:
+    parent = await room.alice.say("parent")
+    await room.bob.ask("message.read", cid=ROOM)
+    await room.alice.say("in the thread only", parent_id=parent["id"])
+    assert await _unread(room.bob) == {}
+    await room.alice.say("shown too", parent_id=parent["id"], show_in_channel=True)
+    assert await _unread(room.bob) == {ROOM: 1}
+
+
+async def test_unread_counts_drop_a_deleted_message(room: Room) -> None:
+    await room.alice.say("one")
+    doomed = await room.alice.say("two")
+    assert await _unread(room.bob) == {ROOM: 2}
+    await room.alice.ask("message.delete", id=doomed["id"])
+    assert await _unread(room.bob) == {ROOM: 1}
+
+
+async def test_first_health_check_carries_the_true_totals(room: Room) -> None:
+    await room.alice.watch(OTHER, data={"members": ["bob"]})
+    await room.alice.say("one")
+    await room.alice.say("two")
+    await room.alice.say("three", cid=OTHER)
+    me = (await room.open("bob")).hello["me"]
+    assert me["total_unread_count"] == 3 and me["unread_count"] == 3 and me["unread_channels"] == 2
+
+
+async def test_a_member_without_a_read_row_is_counted_from_the_start(room: Room) -> None:
+    """A membership made by hand (the admin) has no read row; its count is worked out instead."""
+    await room.alice.say("one")
+    await Read.objects.filter(user_id="bob").adelete()
+    assert await _unread(room.bob) == {ROOM: 1}
+    assert await Member.objects.filter(user_id="bob").aexists()
+
+
+# notification.message_new
+
+
+async def test_notification_message_new_reaches_members_not_watching_with_their_counts(room: Room) -> None:
+    await room.alice.watch(OTHER, data={"members": ["bob"]})
+    await room.quiet()
+    await room.alice.say("a", cid=OTHER)
+    await room.alice.say("hello elsewhere", cid=OTHER)
+    notices = [f for f in await room.bob.drain() if f["type"] == "notification.message_new"]
+    assert [n["message"]["text"] for n in notices] == ["a", "hello elsewhere"]
+    last = notices[-1]
+    assert last["cid"] == OTHER and last["channel"]["cid"] == OTHER and last["channel"]["member_count"] == 2
+    assert last["user"]["id"] == "alice" and last["message_id"] == last["message"]["id"]
+    assert last["unread_count"] == 2 and last["total_unread_count"] == 2 and last["unread_channels"] == 1
+
+
+async def test_notification_message_new_skips_watchers_the_sender_and_outsiders(room: Room) -> None:
+    await room.quiet()
+    await room.alice.say("in the room")
+    assert [f["type"] for f in await room.bob.drain()] == ["message.new"]  # bob watches: the event only
+    assert all(f["type"] != "notification.message_new" for f in await room.alice.drain())
+    assert await room.mallory.nothing_more()
+
+
+async def test_notification_message_new_reaches_each_socket_of_a_member_that_does_not_watch(
+    room: Room,
+) -> None:
+    idle = await room.open("bob")
+    await room.quiet()
+    await room.alice.say("where are you")
+    notice = await idle.next_of("notification.message_new")
+    assert notice["message"]["text"] == "where are you" and notice["unread_count"] == 1
+    assert all(f["type"] != "notification.message_new" for f in await room.bob.drain())
+
+
+# notification.mark_read
+
+
+async def test_notification_mark_read_reaches_the_readers_other_sockets(room: Room) -> None:
+    other = await room.open("bob")
+    await room.alice.say("one")
+    await room.alice.say("two")
+    await room.quiet()
+    await other.drain(0.05)
+    read = await room.bob.ask("message.read", cid=ROOM)
+    assert read["type"] == "message.read"
+    notice = await other.next_of("notification.mark_read")
+    assert notice["cid"] == ROOM and notice["user"]["id"] == "bob"
+    assert (
+        notice["unread_count"] == 0 and notice["total_unread_count"] == 0 and notice["unread_channels"] == 0
+    )
+    assert all(f["type"] != "notification.mark_read" for f in await room.bob.drain())
+    assert all(f["type"] != "notification.mark_read" for f in await room.alice.drain())
