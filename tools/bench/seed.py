@@ -24,10 +24,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-__all__ = ["main"]
+__all__ = ["django_options", "main"]
 
 BACKEND = Path(__file__).resolve().parent.parent.parent / "backend"
 HISTORY_MEMBERS = 10
+
+
+def django_options(at: int = 1) -> dict[str, Any]:
+    """A seed script's options, the JSON object in its argument `at` (none: {}), once Django is set
+    up on the backend's settings (DATABASE_URL and the rest from the environment)."""
+    options: dict[str, Any] = json.loads(sys.argv[at]) if len(sys.argv) > at else {}
+    sys.path.insert(0, str(BACKEND))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jatte.settings")
+    import django
+
+    django.setup()
+    return options
 
 
 def seed(idle: int, history: int, id_offset: int) -> dict[str, Any]:
@@ -146,12 +158,7 @@ def seed(idle: int, history: int, id_offset: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    options = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
-    sys.path.insert(0, str(BACKEND))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jatte.settings")
-    import django
-
-    django.setup()
+    options = django_options()
     result = seed(
         int(options.get("idle", 0)), int(options.get("history", 0)), int(options.get("id_offset", 0))
     )

@@ -21,17 +21,16 @@ in-process p50 (no socket).
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
+
+from seed import django_options
 
 __all__ = ["QUERY", "count", "main", "seed"]
 
-BACKEND = Path(__file__).resolve().parent.parent.parent / "backend"
 # What the bench user's client asks: its channels, newest first, a page of 30.
 QUERY: dict[str, Any] = {
     "filter_conditions": {"type": "messaging", "members": {"$in": ["l0"]}},
@@ -216,12 +215,7 @@ def count(calls: int) -> dict[str, Any]:
 
 def main() -> None:
     mode = sys.argv[1]
-    options = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
-    sys.path.insert(0, str(BACKEND))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jatte.settings")
-    import django
-
-    django.setup()
+    options = django_options(2)
     if mode == "seed":
         result = seed(
             int(options.get("channels", 1000)),

@@ -19,17 +19,15 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
-import os
 import random
-import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
+
+from seed import django_options
 
 __all__ = ["main", "vocabulary"]
 
-BACKEND = Path(__file__).resolve().parent.parent.parent / "backend"
 WRITERS = 100
 VOCABULARY = 20_000
 SYLLABLES = [c + v for c in "bcdfghjklmnprstvwz" for v in "aeiou"]
@@ -123,12 +121,7 @@ def seed(messages: int, channels: int, member_of: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    options = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
-    sys.path.insert(0, str(BACKEND))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jatte.settings")
-    import django
-
-    django.setup()
+    options = django_options()
     result = seed(
         int(options.get("messages", 1_000_000)),
         int(options.get("channels", 1000)),

@@ -14,16 +14,14 @@ unread count the read row keeps. Prints {"seconds": ...}.
 from __future__ import annotations
 
 import json
-import os
-import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
+
+from seed import django_options
 
 __all__ = ["MEMBERS", "channels_of", "main", "seed"]
 
-BACKEND = Path(__file__).resolve().parent.parent.parent / "backend"
 MEMBERS = 10  # members of each channel
 PER_USER = 3  # channels of each user
 
@@ -121,12 +119,7 @@ def seed(users: int, history: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    options = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
-    sys.path.insert(0, str(BACKEND))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jatte.settings")
-    import django
-
-    django.setup()
+    options = django_options()
     print(json.dumps(seed(int(options.get("users", 500)), int(options.get("history", 20)))))
 
 

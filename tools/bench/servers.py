@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,9 @@ __all__ = [
     "BenchError",
     "Server",
     "Worker",
+    "drop_postgres_database",
+    "new_postgres_database",
+    "postgres_problem",
     "run_checked",
 ]
 
@@ -38,6 +42,39 @@ PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 class BenchError(RuntimeError):
     """Raised when a server or a load process fails in a way the run cannot measure through."""
+
+
+def postgres_problem(url: str) -> str | None:
+    """Why the scenarios that also measure PostgreSQL cannot reach it at `url`, or None."""
+    try:
+        import psycopg
+
+        with psycopg.connect(url.replace("postgres://", "postgresql://", 1), connect_timeout=3):
+            return None
+    except ImportError:
+        return "psycopg is not installed"
+    except psycopg.Error as error:
+        return f"PostgreSQL at {url} is not reachable ({str(error).strip()[:100]})"
+
+
+def new_postgres_database(server_url: str, prefix: str) -> tuple[str, str]:
+    """Creates an empty database on the PostgreSQL server of `server_url`; its URL and its name."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = server_url.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return server_url.rsplit("/", 1)[0] + "/" + name, name
+
+
+def drop_postgres_database(server_url: str, name: str) -> None:
+    """Drops what new_postgres_database made, connections and all."""
+    import psycopg
+
+    admin = server_url.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run_checked(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> str:

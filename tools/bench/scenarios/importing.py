@@ -28,7 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from runner import Bench, Scenario, failure, say
-from servers import BACKEND, PY, BenchError, run_checked
+from servers import (
+    BACKEND,
+    PY,
+    BenchError,
+    drop_postgres_database,
+    new_postgres_database,
+    postgres_problem,
+    run_checked,
+)
 
 __all__ = ["SCENARIO", "TARGET", "write_file"]
 
@@ -125,22 +133,13 @@ def _sqlite_database(bench: Bench) -> tuple[str, dict[str, str]]:
 
 
 def _postgres_database(bench: Bench) -> tuple[str, dict[str, str]]:
-    import psycopg
-
-    admin = bench.plan.postgres_url.replace("postgres://", "postgresql://", 1)
-    name = f"jatte_import_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return bench.plan.postgres_url.rsplit("/", 1)[0] + "/" + name, {"drop": name}
+    url, name = new_postgres_database(bench.plan.postgres_url, "jatte_import")
+    return url, {"drop": name}
 
 
 def _drop(bench: Bench, made: dict[str, str]) -> None:
     if "drop" in made:
-        import psycopg
-
-        admin = bench.plan.postgres_url.replace("postgres://", "postgresql://", 1)
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{made["drop"]}" WITH (FORCE)')
+        drop_postgres_database(bench.plan.postgres_url, made["drop"])
 
 
 def _children_cpu() -> float:
@@ -210,18 +209,6 @@ def brief(f: dict[str, Any]) -> str:
     return f"{f['msg_s']:,.0f} messages/s ({f['messages']:,} messages, {f['seconds']:.1f} s)"
 
 
-def _postgres_problem(postgres_url: str) -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(postgres_url.replace("postgres://", "postgresql://", 1), connect_timeout=3):
-            return None
-    except ImportError:
-        return "psycopg is not installed"
-    except psycopg.Error as error:
-        return f"PostgreSQL at {postgres_url} is not reachable ({str(error).strip()[:100]})"
-
-
 async def run(bench: Bench) -> None:
     messages = QUICK if bench.plan.quick else FULL
     path = bench.workdir / "stream-import.jsonl"
@@ -230,7 +217,7 @@ async def run(bench: Bench) -> None:
     say(f"import: {path.stat().st_size / 2**20:,.0f} MiB, {sum(counts.values()):,} records")
     table = bench.results.setdefault("import", {})
     databases = ["sqlite"]
-    problem = _postgres_problem(bench.plan.postgres_url)
+    problem = postgres_problem(bench.plan.postgres_url)
     if problem:
         bench.notes.setdefault("import", []).append(f"PostgreSQL not run: {problem}")
     else:

@@ -22,7 +22,18 @@ from typing import Any
 
 from plan import JATTE, JATTE_ENV, SECRET
 from runner import Bench, Scenario, failure, say
-from servers import BACKEND, BENCH, PY, BenchError, Server, Worker, run_checked
+from servers import (
+    BACKEND,
+    BENCH,
+    PY,
+    BenchError,
+    Server,
+    Worker,
+    drop_postgres_database,
+    new_postgres_database,
+    postgres_problem,
+    run_checked,
+)
 from traffic import percentile
 
 __all__ = ["SCENARIO", "TARGETS"]
@@ -37,22 +48,12 @@ def _database(bench: Bench, database: str) -> tuple[str, str | None]:
     """A fresh database of that kind: its URL, and the PostgreSQL database to drop afterwards."""
     if database == "sqlite":
         return f"sqlite:///{bench.workdir / f'lists-{uuid.uuid4().hex[:8]}.sqlite3'}", None
-    import psycopg
-
-    admin = bench.plan.postgres_url.replace("postgres://", "postgresql://", 1)
-    name = f"jatte_lists_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return bench.plan.postgres_url.rsplit("/", 1)[0] + "/" + name, name
+    return new_postgres_database(bench.plan.postgres_url, "jatte_lists")
 
 
 def _drop(bench: Bench, name: str | None) -> None:
     if name is not None:
-        import psycopg
-
-        admin = bench.plan.postgres_url.replace("postgres://", "postgresql://", 1)
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_postgres_database(bench.plan.postgres_url, name)
 
 
 def _prepare(bench: Bench, url: str, shape: dict[str, int], log: Path) -> dict[str, Any]:
@@ -128,18 +129,6 @@ def brief(f: dict[str, Any]) -> str:
     )
 
 
-def _postgres_problem(url: str) -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(url.replace("postgres://", "postgresql://", 1), connect_timeout=3):
-            return None
-    except ImportError:
-        return "psycopg is not installed"
-    except psycopg.Error as error:
-        return f"PostgreSQL at {url} is not reachable ({str(error).strip()[:100]})"
-
-
 async def run(bench: Bench) -> None:
     shape = QUICK if bench.plan.quick else FULL
     kinds = [k for k in bench.plan.servers if k in JATTE]
@@ -150,7 +139,7 @@ async def run(bench: Bench) -> None:
     )
     table = bench.results.setdefault("lists", {})
     databases = ["sqlite"]
-    problem = _postgres_problem(bench.plan.postgres_url)
+    problem = postgres_problem(bench.plan.postgres_url)
     if problem:
         bench.notes.setdefault("lists", []).append(f"PostgreSQL not run: {problem}")
     else:

@@ -27,7 +27,17 @@ from typing import Any
 from clients import CONNECT_OPTIONS, token
 from plan import JATTE_ENV, SECRET
 from runner import Bench, Scenario, failure, say
-from servers import BACKEND, BENCH, PY, BenchError, Server, run_checked
+from servers import (
+    BACKEND,
+    BENCH,
+    PY,
+    BenchError,
+    Server,
+    drop_postgres_database,
+    new_postgres_database,
+    postgres_problem,
+    run_checked,
+)
 from traffic import percentile
 from websockets.asyncio.client import connect
 
@@ -83,23 +93,12 @@ async def _timed(server: Server, queries: list[str]) -> dict[str, Any]:
 def _database(bench: Bench, kind: str) -> tuple[str, str | None]:
     if kind == "sqlite":
         return f"sqlite:///{bench.workdir / f'search-{uuid.uuid4().hex[:8]}.sqlite3'}", None
-    import psycopg
-
-    admin = bench.plan.postgres_url.replace("postgres://", "postgresql://", 1)
-    name = f"jatte_search_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return bench.plan.postgres_url.rsplit("/", 1)[0] + "/" + name, name
+    return new_postgres_database(bench.plan.postgres_url, "jatte_search")
 
 
 def _drop(bench: Bench, name: str | None) -> None:
-    if name is None:
-        return
-    import psycopg
-
-    admin = bench.plan.postgres_url.replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if name is not None:
+        drop_postgres_database(bench.plan.postgres_url, name)
 
 
 async def measure(bench: Bench, database: str, messages: int) -> dict[str, Any]:
@@ -139,23 +138,11 @@ def brief(f: dict[str, Any]) -> str:
     return ", ".join(f"{kind} p50 {f[kind]['p50']:.1f} ms (p99 {f[kind]['p99']:.1f})" for kind in KINDS)
 
 
-def _postgres_problem(postgres_url: str) -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(postgres_url.replace("postgres://", "postgresql://", 1), connect_timeout=3):
-            return None
-    except ImportError:
-        return "psycopg is not installed"
-    except psycopg.Error as error:
-        return f"PostgreSQL at {postgres_url} is not reachable ({str(error).strip()[:100]})"
-
-
 async def run(bench: Bench) -> None:
     messages = QUICK if bench.plan.quick else FULL
     table = bench.results.setdefault("search", {})
     databases = ["sqlite"]
-    problem = _postgres_problem(bench.plan.postgres_url)
+    problem = postgres_problem(bench.plan.postgres_url)
     if problem:
         bench.notes.setdefault("search", []).append(f"PostgreSQL not run: {problem}")
     else:
