@@ -15,14 +15,19 @@ ROOT = Path(__file__).resolve().parents[2]
 RERUN_SECONDS = 5.0
 
 
-def git_status() -> str:
-    return subprocess.run(
-        ["git", "status", "--porcelain", "--ignored"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+def git_status() -> list[str]:
+    """`git status`, ignored files too, but for what is no Bazel input (as `tools/dev test` checks):
+    Bazel's own bazel-* links and the folders .bazelignore names."""
+    outside = {
+        f"!! {line.rstrip('/')}{end}"
+        for line in (ROOT / ".bazelignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+        for end in ("", "/")
+    }
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--ignored"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    return [line for line in status if not line.startswith("!! bazel-") and line not in outside]
 
 
 def run_suite() -> tuple[float, list[str]]:
