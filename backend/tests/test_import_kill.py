@@ -21,7 +21,7 @@ import pytest
 from .stream_files import write_generated
 
 BACKEND = Path(__file__).resolve().parent.parent
-MESSAGES = 5_000
+MESSAGES = 20_000  # enough that the import is seen half-way: 5,000 could be written between two looks
 PENDING = "jatte_import_pending"  # chat.importing.indexes.PENDING
 
 
@@ -135,7 +135,7 @@ def test_import_killed_mid_way_then_run_again_ends_as_one_clean_run(
     while killed.stored() < MESSAGES // 4:
         assert run.poll() is None, f"the import ended before it could be killed: {run.communicate()}"
         assert time.monotonic() < deadline, "the import stored nothing within 120 s"
-        time.sleep(0.05)
+        time.sleep(0.01)
     run.send_signal(signal.SIGKILL)
     run.communicate(timeout=30)
     assert run.returncode == -signal.SIGKILL

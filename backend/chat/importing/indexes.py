@@ -1,19 +1,22 @@
 """What a large import sets aside while it writes, and puts back at its end: the secondary indexes of
-the tables it fills (and on PostgreSQL their foreign keys), as pg_restore does.
+the tables it fills (on PostgreSQL their foreign keys too, on SQLite the triggers of the full-text
+index, rebuilt whole), as pg_restore does.
 
-Every row written into chat_message updated its eleven other indexes (SQLite: seven), a page each,
-and on PostgreSQL queued four foreign-key checks for the commit: three quarters of a
-million-message import's time (py-spy; tools/bench/scenarios/importing.py). Built once from the
-finished table, the same indexes take a few seconds. Unique indexes stay: they are how a record
-already stored is found (`ON CONFLICT`, the look-ups by id), and they never leave.
+Every row written into chat_message updated its dozen other indexes (SQLite: seven, and an FTS5
+insert), a page each, and on PostgreSQL queued four foreign-key checks for the commit: three
+quarters of a million-message import's time (py-spy; tools/bench/scenarios/importing.py). Built
+once from the finished table, the same indexes take a few seconds (on PostgreSQL the full-text one
+on a connection of its own, and the messages' while the reactions are written: `make_early`).
+Unique indexes stay: they are how a record already stored is found (`ON CONFLICT`, the look-ups by
+id), and they never leave.
 
 It is worth it only when the import is large beside what is stored (`worth_setting_aside`). Each
-index and foreign key set aside is first written into a table of its own (`PENDING`, with the
-statement that makes it again), in the transaction that drops it; `put_back` makes them again and
-empties that table, in one transaction. A run killed in between leaves them listed, and the next
-import (of any file) finds them there, works the same way, and puts them back: the database ends as
-one clean run leaves it, whatever the moment of the kill. Until then the tables are complete but
-slow to query, which is why `import_stream` says so when it starts.
+index, trigger and foreign key set aside is first written into a table of its own (`PENDING`,
+with the statement that makes it again), in the transaction that drops it; `put_back` makes them
+again and drops that table, in one transaction. A run killed in between leaves them listed, and
+the next import (of any file) finds them there, works the same way, and puts them back: the
+database ends as one clean run leaves it, whatever the moment of the kill. Until then the tables
+are complete but slow to query, which `import_stream` says when it starts.
 """
 
 from __future__ import annotations
@@ -30,7 +33,16 @@ from django.db.models import Model
 from chat.importing import sql
 from chat.models import Message, Reaction
 
-__all__ = ["PENDING", "TABLES", "pending", "put_back", "set_aside", "worth_setting_aside"]
+__all__ = [
+    "PENDING",
+    "TABLES",
+    "Builder",
+    "make_early",
+    "pending",
+    "put_back",
+    "set_aside",
+    "worth_setting_aside",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -153,13 +165,17 @@ def set_aside(models: Sequence[type[Model]] = TABLES) -> int:
             " table_name varchar(255) NOT NULL, name varchar(255) NOT NULL, ddl text NOT NULL)"
         )
         start = int(sql.fetch(f"SELECT COALESCE(MAX(position), 0) FROM {PENDING}")[0][0])
+        listed = {(table, name) for table, name in sql.fetch(f"SELECT table_name, name FROM {PENDING}")}
         found = [(m._meta.db_table, *what) for m in models for what in _secondary(m)]
         found.sort(key=lambda row: _order(row[3]))
-        for position, (table, name, drop, make) in enumerate(found, start=start + 1):
+        # Listed already: made again early by a run that was then stopped (make_early); dropped again.
+        new = [row for row in found if (row[0], row[1]) not in listed]
+        for position, (table, name, _, make) in enumerate(new, start=start + 1):
             sql.execute(
                 f"INSERT INTO {PENDING} (position, table_name, name, ddl) VALUES (%s, %s, %s, %s)",
                 [position, table, name, make],
             )
+        for _, _, drop, _ in found:
             if drop:
                 sql.execute(drop)
     return len(found)
@@ -177,44 +193,92 @@ def _present(table: str, name: str) -> bool:
     )
 
 
-def put_back() -> float:
+class Builder:
+    """Statements run in a thread, on a connection of its own (PostgreSQL), each committed on its
+    own: a run stopped in between finds what they made already made, and skips it (`_present`)."""
+
+    def __init__(self, statements: list[str]) -> None:
+        self.failure: BaseException | None = None
+        # A daemon: a run stopped meanwhile does not wait for it (the server drops what it was making).
+        self._thread = threading.Thread(
+            target=self._run, args=(statements,), name="import-indexes", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, statements: list[str]) -> None:
+        import psycopg
+
+        try:
+            with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+                other.execute(f"SET maintenance_work_mem = '{_WORK_MEM}'")
+                for ddl in statements:
+                    other.execute(ddl.encode())  # the server's own text (pg_get_indexdef), not a literal
+        except BaseException as failure:  # told by join
+            self.failure = failure
+
+    def join(self) -> BaseException | None:
+        self._thread.join()
+        return self.failure
+
+
+def _elsewhere() -> bool:
+    """Whether indexes may be built on another connection: PostgreSQL, and not inside a transaction
+    of the caller's (a test's), whose locks the other connection would wait for."""
+    return connection.vendor != "sqlite" and not connection.in_atomic_block
+
+
+def make_early(model: type[Model]) -> Builder | None:
+    """Starts making the table's indexes again on another connection (PostgreSQL), the full-text
+    index first (the longest), while the import goes on with other tables: the messages' while it
+    writes the reactions, which come after every message in Stream's order. A write to the table
+    meanwhile waits for them (CREATE INDEX locks out writers), and is then slower, not wrong."""
+    if not _elsewhere():
+        return None
+    table = model._meta.db_table
+    statements = [
+        ddl
+        for owner, name, ddl in pending()
+        if owner == table and ddl.upper().startswith("CREATE INDEX") and not _present(owner, name)
+    ]
+    statements.sort(key=lambda ddl: " USING gin " not in ddl.lower())
+    return Builder(statements) if statements else None
+
+
+def put_back(early: Builder | None = None) -> float:
     """Makes again everything PENDING lists, then drops PENDING, in one transaction; returns the seconds.
 
-    On PostgreSQL the inverted indexes (GIN: the full-text index, half the time of all the others
-    together) are built meanwhile on a connection of their own, which commits on its own: the
-    other core is idle at this point, and a run stopped in between finds them made and skips them.
+    What `early` was making is waited for first. On PostgreSQL the inverted indexes left (GIN: the
+    full-text index, half the time of all the others together) are built meanwhile on another
+    connection: the other core is idle at this point.
     """
     started = time.monotonic()
+    if early is not None and (failure := early.join()) is not None:
+        logger.warning("import: indexes made early failed (%s); made now", failure)
     owed = [(table, name, ddl) for table, name, ddl in pending() if not _present(table, name)]
     if not _exists():
         return 0.0
-    aside: threading.Thread | None = None
-    failed: list[BaseException] = []
-    # Not inside a transaction of the caller's (a test's): the other connection would wait for its locks.
-    if connection.vendor != "sqlite" and not connection.in_atomic_block:
+    aside: Builder | None = None
+    if _elsewhere():
         inverted = [ddl for _, _, ddl in owed if " USING gin " in ddl.lower()]
         owed = [row for row in owed if row[2] not in inverted]
         if inverted:
-            aside = threading.Thread(target=_build_elsewhere, args=(inverted, failed), name="import-indexes")
-            aside.start()
+            aside = Builder(inverted)
     try:
         with transaction.atomic():
             if connection.vendor != "sqlite":
                 # The sort of a million keys in memory rather than in temporary files (this transaction only).
                 sql.execute(f"SET LOCAL maintenance_work_mem = '{_WORK_MEM}'")
             for table, name, ddl in owed:
-                if aside is not None and ddl.startswith(
-                    "ALTER"
-                ):  # a foreign key waits for CREATE INDEX's lock
-                    aside.join()
-                    aside = None
+                if aside is not None and ddl.startswith("ALTER"):  # a foreign key waits for CREATE INDEX
+                    failure, aside = aside.join(), None
+                    if failure is not None:
+                        raise failure
                 logger.debug("import: making %s of %s again", name, table)
                 sql.execute(ddl)
             if aside is not None:
-                aside.join()
-                aside = None
-            if failed:
-                raise failed[0]
+                failure, aside = aside.join(), None
+                if failure is not None:
+                    raise failure
             sql.execute(f"DROP TABLE {PENDING}")
     finally:
         if aside is not None:
@@ -223,16 +287,3 @@ def put_back() -> float:
 
 
 _WORK_MEM = "256MB"
-
-
-def _build_elsewhere(statements: list[str], failed: list[BaseException]) -> None:
-    """Runs the statements on a connection of this thread's own (PostgreSQL), each committed."""
-    import psycopg
-
-    try:
-        with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
-            other.execute(f"SET maintenance_work_mem = '{_WORK_MEM}'")
-            for ddl in statements:
-                other.execute(ddl.encode())  # the server's own text (pg_get_indexdef), not a literal
-    except BaseException as failure:  # raised again by put_back
-        failed.append(failure)

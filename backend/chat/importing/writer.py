@@ -26,8 +26,9 @@ passes that rewrite messages and before those that need the indexes.
 
 PostgreSQL gets its new messages and reactions by COPY, with seqs reserved from the sequence in
 file order: after a look-up of the ids already taken, or (aside) straight away, the look-up made
-only when a taken id fails the COPY; SQLite by INSERT ... ON CONFLICT DO NOTHING RETURNING.
-Either way a row already there is never written twice.
+only when a taken id fails the COPY; SQLite by INSERT ... ON CONFLICT DO NOTHING, the new rows'
+seqs told by the statement itself (sql.insert_numbered). Either way a row already there is never
+written twice.
 """
 
 from __future__ import annotations
@@ -379,6 +380,9 @@ class Writer:
         # (`ahead_exact`), and every message and reaction went in as a new row (`_clean`).
         self.ahead_exact = False
         self._clean = True
+        self.first_pass = False  # the reader reads the file once first (it sets ahead_exact at the end)
+        self.early: indexes.Builder | None = None  # the messages' indexes, made while reactions are written
+        self._early_tried = False
         self.adapt = sql.Adapt()
         self.buffers: dict[str, list[Record]] = {kind: [] for kind in KINDS}
         # The line each channel's record was read on: a member or message before it is refused.
@@ -440,6 +444,11 @@ class Writer:
                     self._write_alone(kind, record)
             return
         self._commit()
+        if "reaction" in batches and self.aside and self.first_pass and self._clean and not self._early_tried:
+            # The messages are all written (Stream's order) with their final threads and reactions:
+            # their indexes can be made now, beside the reactions, once this batch has committed.
+            self._early_tried = True
+            self.early = indexes.make_early(Message)
 
     def _write(self, kind: str, batch: list[Record]) -> None:
         writers: dict[str, Callable[[list[Record]], None]] = {
@@ -482,10 +491,12 @@ class Writer:
                 self._written += n
         for line, kind, reason in done.failures:
             self.report.fail(line, kind, reason)
-        if self._written >= self._analyzed * (4 if self.aside else 2) and self._written >= 10_000:
+        again = not self._analyzed or (not self.aside and self._written >= self._analyzed * 2)
+        if again and self._written >= 10_000:
             # PostgreSQL plans by its statistics, which a fresh table lacks until autovacuum comes
             # round: lookups by id scanned the whole table (14 ms each at 100,000 messages). With
-            # the indexes set aside, the look-ups left go by unique index whatever the statistics.
+            # the indexes set aside, once is enough: the look-ups left go by unique index, and the
+            # planner scales the rows it counted by the table's size; `_derive` counts them again.
             self._analyzed = self._written
             sql.analyze([ChatUser, Channel, Member, Message, Reaction, Read])
 
@@ -1332,6 +1343,7 @@ class Writer:
 
     def _write_reactions(self, batch: list[Record]) -> None:
         adapt = self.adapt
+
         for record in batch:
             if record.prepared is None:
                 record.prepared = prepare_reaction(record.data, adapt)
@@ -1546,7 +1558,7 @@ class Writer:
             derived.reactions(self.touched, scope)
             lap("reactions")
         if self.aside:
-            indexes.put_back()
+            indexes.put_back(self.early)
             lap("indexes made again")
         if self._written > self._analyzed:
             # Statistics of the tables as they now are, with their indexes: planned on older ones, the
