@@ -413,7 +413,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         request = services.PostRequest(
             self._actor,
             frame.cid,
-            frame.text,
+            frame.text or "",
             frame.id,
             frame.parent_id,
             granted=self.watching.get(frame.cid),

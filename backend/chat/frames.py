@@ -761,14 +761,13 @@ class ClientMessageNew(BaseModel):
         ),
     ]
     text: Annotated[
-        str,
+        str | None,
         Field(
-            description="Message text: 1 to 5,000 characters (Stream's default max_message_length).",
+            description="Message text: at most 5,000 characters (Stream's default max_message_length); empty (or blank) only in a message with attachments, as Stream has it (else `empty_text`).",
             max_length=5000,
-            min_length=1,
             title="MessageText",
         ),
-    ]
+    ] = None
     id: Annotated[
         str | None,
         Field(
@@ -909,9 +908,8 @@ class UpdatedMessage(BaseModel):
     text: Annotated[
         str,
         Field(
-            description="Message text: 1 to 5,000 characters (Stream's default max_message_length).",
+            description="Message text: at most 5,000 characters (Stream's default max_message_length); empty (or blank) only in a message with attachments, as Stream has it (else `empty_text`).",
             max_length=5000,
-            min_length=1,
             title="MessageText",
         ),
     ]

@@ -608,6 +608,43 @@ async def test_message_with_more_than_30_attachments_is_refused_by_the_schema(fi
     assert (await _post(files, "alice", cid, [link] * 30))["type"] == "message.sent"
 
 
+async def test_message_of_attachments_alone_is_sent_and_edited_without_text(files: Files) -> None:
+    """Stream's rule: text, attachments or both; blank text alone is `empty_text`, whichever the frame."""
+    cid = await _channel(files)
+    url = _uploaded(files, cid, "image", "alone.png", image_bytes("PNG"))["file"]
+    alice = await connect_peer(files.server, "alice")
+    try:
+        image = {"type": "image", "image_url": url}
+        sent = await _ask(alice, {"type": "message.new", "cid": cid, "attachments": [image]})
+        assert sent["type"] == "message.sent", sent
+        assert sent["message"]["text"] == "" and len(sent["message"]["attachments"]) == 1
+        blank = await _ask(alice, {"type": "message.new", "cid": cid, "text": "  ", "attachments": []})
+        assert blank["type"] == "error" and blank["code"] == "empty_text", blank
+        nothing = await _ask(alice, {"type": "message.new", "cid": cid})
+        assert nothing["type"] == "error" and nothing["code"] == "empty_text", nothing
+
+        worded = await _ask(alice, {"type": "message.new", "cid": cid, "text": "caption"})
+        kept = sent["message"]["attachments"]
+        edit = {"type": "message.update", "message": {"id": worded["message"]["id"], "text": ""}}
+        refused = await _ask(alice, edit)
+        assert refused["type"] == "error" and refused["code"] == "empty_text", refused
+        alone = {"id": sent["message"]["id"], "text": ""}
+        edit = {"type": "message.update", "message": {**alone, "attachments": kept}}
+        assert (await _ask(alice, edit))["type"] == "message.updated"
+        emptied = await _ask(alice, {"type": "message.update", "message": {**alone, "attachments": []}})
+        assert emptied["type"] == "error" and emptied["code"] == "empty_text", emptied
+    finally:
+        await alice.close()
+    bob = await connect_peer(files.server, "bob")
+    state = await watch(bob, cid)
+    await bob.close()
+    shown = {m["id"]: m for m in state["messages"]}
+    assert (
+        shown[sent["message"]["id"]]["text"] == "" and len(shown[sent["message"]["id"]]["attachments"]) == 1
+    )
+    assert shown[worded["message"]["id"]]["text"] == "caption"
+
+
 # Deleting.
 
 

@@ -95,6 +95,14 @@ def test_demo_image_and_file_reach_the_other_user_from_the_backend_only(
     bob.page.keyboard.press("Escape")
     expect(full).to_have_count(0)
 
+    # An image alone, with no text, is a message too (Stream's rule).
+    attach(alice, "alone.png", png(320, 240), "image/png")
+    expect(alice.page.get_by_test_id("composer-input")).to_have_value("")
+    alice.page.get_by_test_id("send-button").click()
+    alone = bob.page.get_by_test_id("message").filter(has=bob.page.get_by_alt_text("alone.png"))
+    expect(alone.get_by_test_id("image-preview")).to_have_count(1)
+    expect(alone.get_by_test_id("message-text")).to_have_count(0)
+
     # Every image and file came from the backend, by a signed URL; nothing from anywhere else.
     fetched = file_requests(bob)
     assert fetched, bob.requests
@@ -133,3 +141,24 @@ def test_demo_search_finds_a_word_the_other_user_wrote_and_opens_it(open_demo: O
 
     bob.page.get_by_test_id("search-input").fill(f"{word} nowhere")
     expect(bob.page.get_by_test_id("search-results")).to_contain_text("No messages found.")
+
+
+def test_demo_search_hit_in_another_channel_opens_that_channel_at_the_message(open_demo: OpenDemo) -> None:
+    channel = f"search-{uuid.uuid4().hex[:6]}"
+    alice = open_demo("alice", channel)  # the demo's channels have both alice and bob as members
+    word = f"kilimanjaro{uuid.uuid4().hex[:6]}"
+    message_id = alice.send(f"we climb {word} at dawn")
+    for filler in range(3):
+        alice.send(f"something else {filler}")
+
+    elsewhere = f"other-{uuid.uuid4().hex[:6]}"
+    bob = open_demo("bob", elsewhere)
+    expect(bob.page.get_by_test_id("channel-title")).to_have_text(f"#{elsewhere}")
+    bob.page.get_by_test_id("search-input").fill(word)
+    hit = bob.page.get_by_test_id("search-hit")
+    expect(hit.get_by_test_id("search-hit-channel")).to_have_text(f"#{channel}")
+    hit.click()
+    expect(bob.page.get_by_test_id("channel-title")).to_have_text(f"#{channel}")
+    expect(bob.message_by_id(message_id)).to_have_class(re.compile(r"\bflash\b"))
+    expect(bob.message_by_id(message_id)).to_be_in_viewport()
+    assert f"channel={channel}" in bob.page.url

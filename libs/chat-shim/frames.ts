@@ -58,7 +58,7 @@ export type UserId = string;
  */
 export type MessageId = string;
 /**
- * Message text: 1 to 5,000 characters (Stream's default max_message_length).
+ * Message text: at most 5,000 characters (Stream's default max_message_length); empty (or blank) only in a message with attachments, as Stream has it (else `empty_text`).
  */
 export type MessageText = string;
 export type AttachmentType = 'image' | 'file' | 'video' | 'audio';
@@ -274,7 +274,7 @@ export interface ClientMessageNew {
   type: 'message.new';
   request_id?: RequestId;
   cid: Cid;
-  text: MessageText;
+  text?: MessageText;
   id?: MessageId;
   parent_id?: MessageId;
   show_in_channel?: boolean;

@@ -375,15 +375,17 @@ export function channelRequests<B extends Base>(base: B) {
      * message.new event to every watcher; answered with message.sent. A known `id` stores and
      * delivers nothing new.
      */
-    sendMessage(message: {
-      text: F.ClientMessageNew['text'];
-      id?: F.ClientMessageNew['id'];
-      parent_id?: F.ClientMessageNew['parent_id'];
-      show_in_channel?: F.ClientMessageNew['show_in_channel'];
-      quoted_message_id?: F.ClientMessageNew['quoted_message_id'];
-      mentioned_users?: F.ClientMessageNew['mentioned_users'];
-      attachments?: F.ClientMessageNew['attachments'];
-    }): Promise<F.MessageSent> {
+    sendMessage(
+      message: {
+        text?: F.ClientMessageNew['text'];
+        id?: F.ClientMessageNew['id'];
+        parent_id?: F.ClientMessageNew['parent_id'];
+        show_in_channel?: F.ClientMessageNew['show_in_channel'];
+        quoted_message_id?: F.ClientMessageNew['quoted_message_id'];
+        mentioned_users?: F.ClientMessageNew['mentioned_users'];
+        attachments?: F.ClientMessageNew['attachments'];
+      } = {},
+    ): Promise<F.MessageSent> {
       return this.client.request<F.MessageSent>(
         {
           type: 'message.new',

@@ -10,7 +10,16 @@ from plan import JATTE, LABELS, Results
 from servers import BENCH
 from tables import client_note, ms
 
-__all__ = ["TARGETS", "Target", "limits_section", "met", "scaleout_met", "target_table"]
+__all__ = [
+    "SECTION_TARGETS",
+    "TARGETS",
+    "Target",
+    "limits_section",
+    "met",
+    "scaleout_met",
+    "section_met",
+    "target_table",
+]
 
 ANALYSIS = BENCH / "ANALYSIS.md"  # hand-written, appended to "What limits it"
 
@@ -60,6 +69,53 @@ TARGETS = [
         lambda f: f"p50 {ms(f['p50'])} ms",
     ),
 ]
+
+
+# The later issues' targets, one per section; their results are keyed by database (import, search,
+# lists) or by server (storm), and `limits_section` names each key that missed.
+SECTION_TARGETS = [
+    Target(
+        "import",
+        "≥ 20,000 messages/s (issue 11)",
+        lambda f: f["msg_s"] >= 20_000,
+        lambda f: f"{f['msg_s']:,.0f} messages/s, {f['seconds']:.1f} s for {f['messages']:,} messages",
+    ),
+    Target(
+        "search",
+        "one word p50 ≤ 20 ms on 1,000,000 messages (issue 10)",
+        lambda f: f["word"]["p50"] <= 20,
+        lambda f: f"one word p50 {f['word']['p50']:.1f} ms on {f['messages']:,} messages",
+    ),
+    Target(
+        "lists",
+        "channels.query p50 ≤ 10 ms, unread.get p50 ≤ 5 ms (issue 9)",
+        lambda f: f["channels.query"]["p50"] <= 10 and f["unread.get"]["p50"] <= 5,
+        lambda f: (
+            f"channels.query p50 {f['channels.query']['p50']:.1f} ms, unread.get p50 {f['unread.get']['p50']:.1f} ms"
+        ),
+    ),
+    Target(
+        "storm",
+        "every client back ≤ 10 s after the restart, 0 lost, RSS ≤ 2x steady (issue 12)",
+        lambda f: (
+            f["all_back_s"] is not None
+            and f["all_back_s"] <= 10
+            and f["lost"] == 0
+            and f["peak_rss_mib"] <= 2 * f["steady_rss_mib"]
+        ),
+        lambda f: (
+            f"{f['users']:,} users back in {f['all_back_s']:.1f} s, {f['lost']} lost"
+            if f["all_back_s"] is not None
+            else f"only {f['back']:,} of {f['users']:,} back"
+        ),
+    ),
+]
+SECTIONS = {target.scenario: target for target in SECTION_TARGETS}
+
+
+def section_met(scenario: str, f: dict[str, Any]) -> bool:
+    """Whether one database's (or server's) figures of a later section meet its target."""
+    return SECTIONS[scenario].check(f)
 
 
 def scaleout_met(single: dict[str, Any] | None, two: dict[str, Any]) -> bool:
@@ -185,6 +241,16 @@ def limits_section(bench: Results) -> list[str]:
                     + ":"
                 )
                 lines += [f"  {line}" for line in profile.summary()]
+    for target in SECTION_TARGETS:
+        for key, f in results.get(target.scenario, {}).items():
+            if not isinstance(f, dict) or ("error" not in f and target.check(f)):
+                continue
+            missed = True
+            label = LABELS.get(key, key)
+            if "error" in f:
+                lines.append(f"- **{target.scenario}, {label}**: the run failed: {f['error']}")
+            else:
+                lines.append(f"- **{target.scenario}, {label}** ({target.text}): {target.show(f)}.")
     if not missed:
         lines.append("Every target measured in this run is met.")
     for note in bench.notes.get("profile", []):

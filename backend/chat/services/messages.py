@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -249,8 +249,7 @@ def _post_batch(requests: list[PostRequest]) -> list[Posted | ChatError]:
     for n, (request, message_id) in enumerate(zip(requests, ids, strict=True)):
         try:
             ref = _ref(refs, request)
-            if not request.text.strip():
-                raise ChatError("message text is empty", ErrorCode.empty_text)
+            _require_content(request.text, request.attachments)
             known = stored.get(message_id)
             if known is not None:
                 if known.channel_id != ref.pk or known.user_id != request.actor.id:
@@ -591,6 +590,12 @@ def message_outcome(
     return Outcome(located.ref.group, event, changed, shaped.own_reactions, after)
 
 
+def _require_content(text: str, attachments: Sequence[object]) -> None:
+    """A message has text, attachments or both (Stream's rule): blank text alone is refused."""
+    if not text.strip() and not attachments:
+        raise ChatError("a message needs text or attachments", ErrorCode.empty_text)
+
+
 def _actor_shape(actor: Actor) -> frames.User:
     return frames.User.model_construct(id=actor.id, name=actor.name, image=actor.image or None)
 
@@ -603,8 +608,6 @@ def update_message(actor: Actor, data: frames.UpdatedMessage) -> Outcome:
         if message.type == "deleted":
             raise NotAllowed(f"message {data.id!r} is deleted and cannot be edited")
         standing.require_on(message.user_id, "update-own-message", "update-any-message", "edit")
-        if not data.text.strip():
-            raise ChatError("message text is empty", ErrorCode.empty_text)
         changed = message.text != data.text
         message.text = data.text
         if data.attachments is not None:
@@ -614,6 +617,7 @@ def update_message(actor: Actor, data: frames.UpdatedMessage) -> Outcome:
             attachments = uploads.reattach(message, attachments, actor.id)
             changed |= attachments != message.attachments
             message.attachments = attachments
+        _require_content(message.text, message.attachments)
         if data.quoted_message_id is not None:
             standing.require("quote-message", "quote messages")
             quoted = Message.objects.filter(message_id=data.quoted_message_id).first()

@@ -16,8 +16,8 @@ export interface ChatContextValue {
   openThread(parentId: string): void;
   /** Puts a message above the channel's composer as the quote of the next message. */
   quote(message: ChatMessage): void;
-  /** Scrolls the channel to a message and flashes it. */
-  jumpTo(messageId: string): void;
+  /** Scrolls the channel to a message and flashes it; with `channelId`, that channel opens first. */
+  jumpTo(messageId: string, channelId?: string): void;
   /** A short line at the foot of the page: a success ("Flagged") or a refusal from the server. */
   notify(text: string, tone?: 'info' | 'error'): void;
 }

@@ -83,17 +83,16 @@ export function Composer({
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    // A message needs text: one sent with files alone is named after them.
+    // Text, files or both (Stream's rule).
     const typed = text.trim();
-    const message = typed || files.ready.map((a) => a.title).join(', ');
-    if (message === '' || disabled || files.busy) return;
     const attachments = files.ready;
+    if ((typed === '' && attachments.length === 0) || disabled || files.busy) return;
     setText('');
     setCaret(0);
-    const mentioned = capabilities.canMention ? mentionedIds(message, users) : [];
+    const mentioned = capabilities.canMention ? mentionedIds(typed, users) : [];
     try {
       await channel.sendMessage({
-        text: message,
+        text: typed,
         ...(parentId ? { parent_id: parentId, show_in_channel: alsoInChannel || undefined } : {}),
         ...(quoted ? { quoted_message_id: quoted.id } : {}),
         ...(mentioned.length > 0 ? { mentioned_users: mentioned } : {}),

@@ -98,7 +98,7 @@ export function DemoChat({ userId, channelId }: { userId: DemoUserId; channelId?
     timers.current.notice = window.setTimeout(() => setNotice(null), NOTICE_MS);
   }, []);
 
-  const jumpTo = useCallback(
+  const scrollTo = useCallback(
     (messageId: string) => {
       const element = document.querySelector(
         `[data-testid="message-list"] [data-message-id="${CSS.escape(messageId)}"]`,
@@ -111,6 +111,23 @@ export function DemoChat({ userId, channelId }: { userId: DemoUserId; channelId?
     },
     [notify],
   );
+
+  // A message in another channel (a search hit) is scrolled to once that channel has loaded.
+  const [arriving, setArriving] = useState<string | undefined>();
+  const jumpTo = useCallback(
+    (messageId: string, channelId?: string) => {
+      if (channelId === undefined || channelId === openId) return scrollTo(messageId);
+      open(channelId);
+      setArriving(messageId);
+    },
+    [open, openId, scrollTo],
+  );
+  const loaded = channel?.id === target.id ? channel : null;
+  useEffect(() => {
+    if (arriving === undefined || loaded === null) return;
+    setArriving(undefined);
+    scrollTo(arriving);
+  }, [arriving, loaded, scrollTo]);
 
   const context: ChatContextValue | null =
     client && channel

@@ -13,6 +13,7 @@ import {
   plural,
   shortTime,
   splitMentions,
+  textOrAttachment,
 } from './format';
 import { MessageActions } from './MessageActions';
 import { ReactionChips } from './Reactions';
@@ -29,7 +30,8 @@ const TEST_IDS: Record<MessageVariant, string> = {
 /** The text, with each `@mention` of a user the message names set apart (all as text nodes). */
 export function MessageText({ message }: { message: ChatMessage }) {
   const { userId } = useChat();
-  const parts = splitMentions(message.text ?? '', message.mentioned_users ?? []);
+  if (!message.text) return null; // a message of attachments alone
+  const parts = splitMentions(message.text, message.mentioned_users ?? []);
   return (
     <p className="text" data-testid="message-text">
       {/* Text as React text nodes: the browser never parses it as HTML. */}
@@ -57,7 +59,7 @@ export function QuotedMessage({ quoted, onClick }: { quoted: ChatMessage; onClic
     quoted.type === 'deleted' ? (
       <em>This message was deleted</em>
     ) : (
-      <span className="quoted-text">{quoted.text}</span>
+      <span className="quoted-text">{textOrAttachment(quoted)}</span>
     );
   const content = (
     <>

@@ -3,14 +3,14 @@
 import { useState } from 'react';
 
 import { useChat } from './ChatContext';
-import { type ChatMessage, displayName } from './format';
+import { type ChatMessage, displayName, textOrAttachment } from './format';
 
 function PinnedLine({ message, onClick }: { message: ChatMessage; onClick(): void }) {
   return (
     <button type="button" className="pinned-line" data-testid="pinned-message" onClick={onClick}>
       <span className="author">{displayName(message.user)}:</span>{' '}
       <span className="pinned-text">
-        {message.type === 'deleted' ? 'This message was deleted' : message.text}
+        {message.type === 'deleted' ? 'This message was deleted' : textOrAttachment(message)}
       </span>
     </button>
   );

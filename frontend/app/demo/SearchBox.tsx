@@ -41,10 +41,10 @@ export function SearchBox() {
 
   const open = (hit: Hit) => {
     setHits(null);
-    if (hit.cid === channel.cid) return jumpTo(hit.id);
-    const page = new URLSearchParams(window.location.search);
-    page.set('channel', hit.channel?.id ?? hit.cid.split(':')[1]);
-    window.location.search = page.toString();
+    jumpTo(
+      hit.id,
+      hit.cid === channel.cid ? undefined : (hit.channel?.id ?? hit.cid.split(':')[1]),
+    );
   };
 
   const submit = (event: FormEvent<HTMLFormElement>) => {

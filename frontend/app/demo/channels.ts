@@ -1,6 +1,6 @@
 /** Pure helpers for the channel list: titles, previews, unread totals, ordering, new ids. */
 import type { ChatChannel, ChatClient } from '../../lib/getStreamClient';
-import { displayName, shortTime, type UserLike } from './format';
+import { displayName, shortTime, textOrAttachment, type UserLike } from './format';
 
 /** The page's own title; the unread total goes in front of it. */
 export const PAGE_TITLE = 'Jatte demo';
@@ -27,8 +27,7 @@ export function lastMessagePreview(channel: ChatChannel, userId: string): string
   if (!last) return 'No messages yet';
   if (last.type === 'deleted') return 'Message deleted';
   const who = last.user?.id === userId ? 'You' : displayName(last.user);
-  const text = last.text?.trim() || (last.attachments?.length ? '📎 Attachment' : '');
-  return `${who}: ${text}`;
+  return `${who}: ${textOrAttachment(last)}`;
 }
 
 /** When the channel last had a message (or was made), as the list shows it. */

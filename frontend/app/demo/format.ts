@@ -4,6 +4,11 @@ import type { ChatChannel } from '../../lib/getStreamClient';
 /** A message as `channel.state` holds it. */
 export type ChatMessage = ChatChannel['state']['messages'][number];
 
+/** A message's text, or "📎 Attachment" for one of attachments alone (a one-line mention of it). */
+export function textOrAttachment(message: Pick<ChatMessage, 'text' | 'attachments'>): string {
+  return message.text?.trim() || (message.attachments?.length ? '📎 Attachment' : '');
+}
+
 /** A user as messages and events carry one; every field but `id` may be missing. */
 export interface UserLike {
   id: string;
