@@ -1,7 +1,8 @@
 """Fixtures for the demo's browser tests.
 
 A production build of the front end (`next build`, local mode), the real backend (daphne on a fresh
-SQLite database, DJANGO_DEBUG=1 for the demo token endpoint), `next start`, and Debian's chromium
+SQLite database, or PostgreSQL where a module asks: `postgres_database`; DJANGO_DEBUG=1 for the demo
+token endpoint), `next start`, and Debian's chromium
 driven by Playwright. Everything listens on free ports of 127.0.0.1, so a running `tools/dev up`
 is not disturbed. Nothing here imports Django: the backend is a separate process, as in production.
 """
@@ -16,11 +17,13 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, WebSocket, expect, sync_playwright
@@ -55,6 +58,8 @@ STREAM_MARKERS = re.compile(
 
 BUILD_TIMEOUT = 600
 START_TIMEOUT = 60
+IN_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 
 
 def free_port() -> int:
@@ -179,6 +184,7 @@ class Backend:
     data_dir: Path
     log: Path
     process: subprocess.Popen[bytes] | None = None
+    database_url: str | None = None  # None: SQLite in data_dir
 
     @property
     def url(self) -> str:
@@ -189,7 +195,8 @@ class Backend:
         return {
             **base_env(),
             "DJANGO_DEBUG": "1",
-            "DATABASE_URL": f"sqlite:///{self.data_dir / 'db.sqlite3'}",  # sqlite:////abs/path
+            # sqlite:////abs/path unless switched to another database
+            "DATABASE_URL": self.database_url or f"sqlite:///{self.data_dir / 'db.sqlite3'}",
             "JATTE_DATA_DIR": str(self.data_dir),
         }
 
@@ -224,6 +231,14 @@ class Backend:
             stop_process(self.process)
             self.process = None
 
+    def switch_database(self, url: str | None) -> None:
+        """Restarts the backend on another database (None: its own SQLite one), migrated, on the
+        same port: the front end's build, which names the port, serves on."""
+        self.stop()
+        self.database_url = url
+        self.migrate()
+        self.start()
+
     def manage(self, *args: str) -> str:
         """Runs a `manage.py` command on this backend's database (as an operator would); its output."""
         result = subprocess.run(
@@ -250,6 +265,29 @@ class Backend:
         # The last line: Django's shell may first say what it imported on its own.
         updated = self.manage("shell", "-c", code).strip().splitlines()[-1]
         assert updated == "1", f"{user_id} is not a member of {cid} (updated {updated!r} rows)"
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database on the TEST_POSTGRES_URL server, dropped afterwards. Without a
+    server the test skips, saying so; with CI=true it fails instead."""
+    import psycopg
+
+    server = POSTGRES_URL.replace("postgres://", "postgresql://", 1)
+    name = f"jatte_e2e_{uuid.uuid4().hex[:8]}"
+    try:
+        with psycopg.connect(server, autocommit=True, connect_timeout=5) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as error:
+        reason = f"PostgreSQL at {POSTGRES_URL} is not reachable ({error})"
+        if IN_CI:
+            pytest.fail(f"{reason} and CI=true")
+        pytest.skip(f"{reason}: start it or point TEST_POSTGRES_URL at one (CI=true makes this fail)")
+    try:
+        yield urlunsplit(urlsplit(POSTGRES_URL)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,9 @@
 
 Alice attaches an image (the paperclip) and a document (dropped on the composer); Bob sees the
 preview, opens it full size, and sees the document's chip; Bob searches a word Alice wrote and
-opens the hit. Every image the pages show comes from the backend, by the signed URL the message
-carries, and nothing is fetched from anywhere else.
+opens the hit, in the channel he is in and from another one. Every image the pages show comes
+from the backend, by the signed URL the message carries, and nothing is fetched from anywhere else.
+Each test runs on SQLite and again on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -12,11 +13,32 @@ import base64
 import io
 import re
 import uuid
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from conftest import LOCAL_HOSTS, Backend, DemoPage, OpenDemo, host_of
+import pytest
+from conftest import LOCAL_HOSTS, Backend, DemoPage, OpenDemo, host_of, postgres_database
 from PIL import Image
 from playwright.sync_api import expect
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"], autouse=True)
+def database(request: pytest.FixtureRequest, backend: Backend) -> Iterator[str]:
+    """Every test here runs on SQLite (the session's backend), then on PostgreSQL: the backend
+    restarted on a fresh PostgreSQL database, on its own port, and back on SQLite afterwards."""
+    if request.param == "sqlite":
+        yield "sqlite"
+        return
+    with postgres_database() as url:
+        backend.switch_database(url)
+        try:
+            vendor = backend.manage(
+                "shell", "-c", "from django.db import connection; print(connection.vendor)"
+            )
+            assert vendor.strip().splitlines()[-1] == "postgresql", vendor
+            yield "postgres"
+        finally:
+            backend.switch_database(None)
 
 
 def png(width: int, height: int) -> bytes:
