@@ -799,7 +799,8 @@ def _client_statement(definitions: dict[str, Any], name: str, verb: str, arg: An
     if verb == "me":
         if props.get(arg, {}).get("$ref") != "#/$defs/OwnUser":
             raise SystemExit(f"codegen: x-shim client me on {name} names {arg}, which is not an OwnUser")
-        return f"[this.user, this.mutedUsers] = [frame.{arg}, frame.{arg}.mutes];"
+        statement = f"[this.user, this.mutedUsers] = [frame.{arg}, frame.{arg}.mutes];"
+        return statement if arg in definitions[name].get("required", []) else f"if (frame.{arg}) {statement}"
     if verb == "counts":
         unknown = [f for f in arg if f not in props or f not in definitions["OwnUser"]["properties"]]
         if unknown:

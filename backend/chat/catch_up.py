@@ -2,9 +2,10 @@
 
 Pub/sub keeps nothing: an event published while Redis was away is gone. Messages are stored before
 they are published, so the database can say what changed in a channel since a moment: each message
-created since then becomes a `message.new` event again, and each one edited or deleted since then
-a `message.updated`. Clients merge messages by id, so what they already hold is not doubled.
-(Reactions, pins and reply counts do not move `updated_at`; those reach a client on its next watch.)
+created since then becomes a `message.new` event again, and each one edited, deleted, reacted to,
+pinned or replied to since then a `message.updated` (which carries its reactions, pin and reply
+count). Clients merge messages by id, so what they already hold is not doubled. What leaves no
+time behind (a reaction taken back, an unpin) reaches a client on its next watch.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 
 from channels.db import database_sync_to_async
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from chat import frames
-from chat.models import Channel
+from chat.models import Channel, Message, Reaction
 from chat.protocol import to_text
 from chat.services.channels import message_rows
 from chat.services.messages import shape_messages
@@ -40,9 +42,14 @@ def _missed_events(groups: list[str], since: float) -> dict[str, list[str]]:
     now = timezone.now()
     missed: dict[str, list[str]] = {}
     for channel in Channel.objects.filter(pk__in=keys):
-        rows = list(
-            message_rows().filter(channel=channel, updated_at__gte=moment).order_by("seq")[:MAX_REPLAYED]
+        replied_to = Message.objects.filter(channel=channel, created_at__gte=moment).exclude(parent_id="")
+        changed = (
+            Q(updated_at__gte=moment)
+            | Q(pinned_at__gte=moment)
+            | Q(message_id__in=replied_to.values("parent_id"))
+            | Exists(Reaction.objects.filter(message=OuterRef("pk"), updated_at__gte=moment))
         )
+        rows = list(message_rows().filter(changed, channel=channel).order_by("seq")[:MAX_REPLAYED])
         texts: list[str] = []
         for row, message in zip(rows, shape_messages(rows, channel.cid, None), strict=True):
             event_type = frames.MessageNewEvent if row.created_at >= moment else frames.MessageUpdatedEvent

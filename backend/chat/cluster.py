@@ -8,11 +8,15 @@ JATTE_REDIS_TTL after its last refresh, so a crashed process inflates nothing fo
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import uuid
+from collections.abc import Awaitable, Callable
 
-__all__ = ["COUNT_LIVE", "new_process_id"]
+from django.conf import settings
+
+__all__ = ["COUNT_LIVE", "KeepAlive", "new_process_id", "ttl_ms"]
 
 
 def new_process_id() -> str:
@@ -34,3 +38,28 @@ for i = 1, #entries, 2 do
 end
 return total
 """
+
+
+def ttl_ms() -> int:
+    """An alive key's lifetime in milliseconds (JATTE_REDIS_TTL)."""
+    return max(1, int(settings.JATTE_REDIS_TTL * 1000))
+
+
+class KeepAlive:
+    """Calls `refresh` (which sets the process's alive key) every third of JATTE_REDIS_TTL while
+    `holding()` says the process holds sockets; `start` again once a socket arrives after it
+    stopped. `refresh` handles its own failures: the next round tries again."""
+
+    def __init__(self, refresh: Callable[[], Awaitable[None]], holding: Callable[[], bool]) -> None:
+        self._refresh = refresh
+        self._holding = holding
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while self._holding():
+            await asyncio.sleep(settings.JATTE_REDIS_TTL / 3)
+            await self._refresh()

@@ -16,12 +16,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
 
 from chat import frames, services
 from chat.auth import Actor, authenticate_async
+from chat.backlog import on_database
 from chat.exceptions import ChatError, InvalidFrame, TokenExpired, TokenRefused, UserDeactivated
 from chat.fanout import Hub, get_hub
 from chat.frames import CloseCode, ErrorCode
@@ -98,7 +99,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self.counted = actor.id
         await self.accept()
         try:
-            self.me, last_active = await database_sync_to_async(_sign_in)(actor)
+            me, last_active = await on_database(_sign_in)(actor)
         except BaseException as failure:  # no disconnect() follows a failed connect: give the place back
             await self.limits.release(actor.id, self.connection_id)
             self.counted = None
@@ -115,7 +116,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         # Events for this user wherever they watch (mutes, an app-wide ban) reach every socket of theirs.
         self.user_group = services.user_group(actor.id)
         await self.hub.join(self.user_group, self)
-        self._send(self._health_check(request_id=None))
+        self._send(self._health_check(request_id=None, me=me))
         get_heartbeat().add(self)
         if await self.presence.arrive(actor.id, self.connection_id):
             await self._announce_presence(True, last_active)
@@ -180,7 +181,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         await self.hub.leave(self.user_group, self)
         self.hub.unfollow(PRESENCE_GROUP, self)
         if await self.presence.leave(self.actor.id, self.connection_id):
-            moment = await database_sync_to_async(services.touch)(self.actor.id)
+            moment = await on_database(services.touch)(self.actor.id)
             await self._announce_presence(False, moment)
         if self.writer is not None:
             self.writer.cancel()
@@ -237,7 +238,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         """Stream's notification.message_new for a message.new of a channel this socket does not
         watch: the message, with its user's counts (counted here, where they are needed)."""
         channel_pk = int(group.rsplit(".", 1)[1])
-        found = await database_sync_to_async(services.message_notice)(self._actor.id, channel_pk)
+        found = await on_database(services.message_notice)(self._actor.id, channel_pk)
         if found is None or self.dropping is not None:
             return
         channel, unread, summary = found
@@ -301,12 +302,13 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels hops to the database thread to close stale connections before every handler.
-        # Every database call here goes through database_sync_to_async, which does that itself,
-        # so a frame skips the hop.
-        if message["type"] == "websocket.receive":
-            await self.websocket_receive(message)
-        else:
-            await super().dispatch(message)
+        # Every database call here goes through on_database (database_sync_to_async), which does
+        # that itself, so nothing waits for the hop: a frame would queue behind every other socket's
+        # database work, and in a reconnect storm so would a connect, before admission could refuse it.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"no handler for message type {message['type']}")
+        await handler(message)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.actor is None or self.dropping is not None:
@@ -363,12 +365,16 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
     def _send_error(self, code: ErrorCode, message: str, request_id: str | None) -> None:
         self._send(frames.ErrorFrame(code=code, message=message, request_id=request_id))
 
-    def _health_check(self, request_id: str | None) -> frames.HealthCheckEvent:
+    def _health_check(
+        self, request_id: str | None, me: frames.OwnUser | None = None
+    ) -> frames.HealthCheckEvent:
+        """`me` only in the first (Stream's way): later ones would carry the unread totals of the
+        connect, older than what the notifications since have told the client."""
         return frames.HealthCheckEvent(
             request_id=request_id,
             connection_id=self.connection_id,
             cid="*",
-            me=self.me,
+            me=me,
             created_at=timezone.now(),
         )
 
@@ -383,14 +389,14 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self._send(self._health_check(frame.request_id))
 
     async def on_channel_watch(self, frame: frames.ChannelWatch) -> None:
-        ref = await database_sync_to_async(services.prepare_watch)(
+        ref = await on_database(services.prepare_watch)(
             self._actor, frame.cid, frame.data, frame.channel_type
         )
         joined = ref.cid not in self.watching
         if joined:  # subscribe before reading history, so nothing stored in between is missed
             self.watching[ref.cid] = ref
             await self.hub.join(ref.group, self)
-        state = await database_sync_to_async(services.channel_state)(
+        state = await on_database(services.channel_state)(
             ref, frame.messages, self._actor, bool(frame.presence)
         )
         state.watcher_count = await self.hub.watcher_count(ref.group)
@@ -474,7 +480,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             )
 
     async def on_typing(self, frame: frames.ClientTypingStart | frames.ClientTypingStop) -> None:
-        ref, event = await database_sync_to_async(services.relay_typing)(
+        ref, event = await on_database(services.relay_typing)(
             self._actor, frame.cid, frame.type, frame.parent_id
         )
         await self.hub.publish(ref.group, to_text(event), exclude=self.connection_id)
@@ -485,7 +491,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self._reply_ok(frame.request_id)
 
     async def on_message_read(self, frame: frames.ClientMessageRead) -> None:
-        mark = await database_sync_to_async(services.mark_read)(self._actor, frame.cid, frame.message_id)
+        mark = await on_database(services.mark_read)(self._actor, frame.cid, frame.message_id)
         await self.hub.publish(mark.ref.group, to_text(mark.event), exclude=self.connection_id)
         await self.hub.notify([self.user_group], to_text(mark.notice), exclude=self.connection_id)
         if frame.request_id is not None:
@@ -493,21 +499,19 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             self._send(mark.event)
 
     async def on_message_unread(self, frame: frames.MessageUnread) -> None:
-        _, event = await database_sync_to_async(services.mark_unread)(
-            self._actor, frame.cid, frame.message_id
-        )
+        _, event = await on_database(services.mark_unread)(self._actor, frame.cid, frame.message_id)
         await self.hub.notify([self.user_group], to_text(event), exclude=self.connection_id)
         self._send(event.model_copy(update={"request_id": frame.request_id}))
 
     async def on_channels_query(self, frame: frames.ChannelsQuery) -> None:
-        refs = await database_sync_to_async(services.page_of_channels)(
+        refs = await on_database(services.page_of_channels)(
             self._actor, frame.filter_conditions.root, frame.sort, frame.limit, frame.offset
         )
         joined = [ref for ref in refs if ref.cid not in self.watching] if frame.watch else []
         for ref in joined:  # subscribe before reading history, as a watch does
             self.watching[ref.cid] = ref
             await self.hub.join(ref.group, self)
-        listing = await database_sync_to_async(services.channel_states)(
+        listing = await on_database(services.channel_states)(
             self._actor,
             refs,
             frame.state is not False,
@@ -527,12 +531,12 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
                 await self._publish_watching(ref, frames.UserWatchingStartEvent, count)
 
     async def on_unread_get(self, frame: frames.UnreadGet) -> None:
-        counts = await database_sync_to_async(services.unread_counts)(self._actor)
+        counts = await on_database(services.unread_counts)(self._actor)
         counts.request_id = frame.request_id
         self._send(counts)
 
     async def on_channel_update(self, frame: frames.ChannelUpdate) -> None:
-        outcome = await database_sync_to_async(services.update_channel)(
+        outcome = await on_database(services.update_channel)(
             self._actor,
             frame.cid,
             frame.channel_type,
@@ -543,7 +547,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         await self._answer(outcome, frame.request_id)
 
     async def on_channel_delete(self, frame: frames.ChannelDelete) -> None:
-        deleted = await database_sync_to_async(services.delete_channel)(self._actor, frame.cid)
+        deleted = await on_database(services.delete_channel)(self._actor, frame.cid)
         groups = [services.user_group(u) for u in deleted.member_ids] + [deleted.ref.group]
         await self.hub.notify(
             groups, to_text(deleted.event), kind="evict", about=deleted.ref.group, exclude=self.connection_id
@@ -556,9 +560,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
     async def on_members_change(
         self, frame: frames.ChannelMembersAdd | frames.ChannelMembersRemove | frames.ChannelModeratorsAdd
     ) -> None:
-        change = await database_sync_to_async(_MEMBER_CHANGES[frame.type])(
-            self._actor, frame.cid, frame.user_ids
-        )
+        change = await on_database(_MEMBER_CHANGES[frame.type])(self._actor, frame.cid, frame.user_ids)
         for event in change.events:
             await self.hub.publish(change.ref.group, to_text(event))
         kind = "evict" if change.evict else ""
@@ -568,7 +570,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self._send(change.answer)
 
     async def on_members_query(self, frame: frames.MembersQuery) -> None:
-        listing = await database_sync_to_async(services.query_members)(
+        listing = await on_database(services.query_members)(
             self._actor,
             frame.cid,
             frame.filter_conditions.root,
@@ -583,7 +585,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self._send(listing)
 
     async def on_users_query(self, frame: frames.UsersQuery) -> None:
-        listing = await database_sync_to_async(services.query_users)(
+        listing = await on_database(services.query_users)(
             self._actor,
             frame.filter_conditions.root,
             frame.sort,
@@ -597,62 +599,58 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self._send(listing)
 
     async def on_message_update(self, frame: frames.MessageUpdate) -> None:
-        outcome = await database_sync_to_async(services.update_message)(self._actor, frame.message)
+        outcome = await on_database(services.update_message)(self._actor, frame.message)
         await self._answer(outcome, frame.request_id)
 
     async def on_message_delete(self, frame: frames.MessageDelete) -> None:
-        outcome = await database_sync_to_async(services.delete_message)(
-            self._actor, frame.id, bool(frame.hard)
-        )
+        outcome = await on_database(services.delete_message)(self._actor, frame.id, bool(frame.hard))
         await self._answer(outcome, frame.request_id)
 
     async def on_reaction_send(self, frame: frames.ReactionSend) -> None:
-        outcome = await database_sync_to_async(services.send_reaction)(
+        outcome = await on_database(services.send_reaction)(
             self._actor, frame.message_id, frame.reaction, bool(frame.enforce_unique)
         )
         await self._answer(outcome, frame.request_id)
 
     async def on_reaction_delete(self, frame: frames.ReactionDelete) -> None:
-        outcome = await database_sync_to_async(services.delete_reaction)(
+        outcome = await on_database(services.delete_reaction)(
             self._actor, frame.message_id, frame.reaction_type
         )
         await self._answer(outcome, frame.request_id)
 
     async def on_message_get_replies(self, frame: frames.MessageGetReplies) -> None:
-        replies = await database_sync_to_async(services.get_replies)(
+        replies = await on_database(services.get_replies)(
             self._actor, frame.parent_id, frame.limit, frame.id_lt, frame.id_gt
         )
         replies.request_id = frame.request_id
         self._send(replies)
 
     async def on_message_pin(self, frame: frames.MessagePin) -> None:
-        outcome = await database_sync_to_async(services.pin_message)(
+        outcome = await on_database(services.pin_message)(
             self._actor, frame.id, frame.pinned, frame.pin_expires
         )
         await self._answer(outcome, frame.request_id)
 
     async def on_message_flag(self, frame: frames.MessageFlag) -> None:
-        await database_sync_to_async(services.flag_message)(self._actor, frame.id, frame.reason)
+        await on_database(services.flag_message)(self._actor, frame.id, frame.reason)
         self._reply_ok(frame.request_id)
 
     async def on_user_mute(self, frame: frames.UserMute) -> None:
-        outcome = await database_sync_to_async(services.mute_user)(
-            self._actor, frame.target_id, frame.timeout
-        )
+        outcome = await on_database(services.mute_user)(self._actor, frame.target_id, frame.timeout)
         await self._answer(outcome, frame.request_id)
 
     async def on_user_unmute(self, frame: frames.UserUnmute) -> None:
-        outcome = await database_sync_to_async(services.unmute_user)(self._actor, frame.target_id)
+        outcome = await on_database(services.unmute_user)(self._actor, frame.target_id)
         await self._answer(outcome, frame.request_id)
 
     async def on_user_ban(self, frame: frames.UserBan) -> None:
-        outcome = await database_sync_to_async(services.ban_user)(
+        outcome = await on_database(services.ban_user)(
             self._actor, frame.target_id, frame.cid, frame.timeout, frame.reason
         )
         await self._answer(outcome, frame.request_id)
 
     async def on_user_unban(self, frame: frames.UserUnban) -> None:
-        outcome = await database_sync_to_async(services.unban_user)(self._actor, frame.target_id, frame.cid)
+        outcome = await on_database(services.unban_user)(self._actor, frame.target_id, frame.cid)
         await self._answer(outcome, frame.request_id)
 
     async def _answer(self, outcome: Outcome, request_id: str | None) -> None:
@@ -670,7 +668,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
                 await self.hub.publish(outcome.group, to_text(event))
 
     async def on_messages_search(self, frame: frames.MessagesSearch) -> None:
-        results = await database_sync_to_async(services.search_messages)(
+        results = await on_database(services.search_messages)(
             self._actor,
             frame.filter_conditions.root,
             frame.query,

@@ -26,7 +26,7 @@ from typing import Any, Protocol, TypeVar
 from django.conf import settings
 from redis.exceptions import RedisError
 
-from chat.cluster import COUNT_LIVE, new_process_id
+from chat.cluster import COUNT_LIVE, new_process_id, ttl_ms
 
 __all__ = [
     "NOTIFY_GROUP",
@@ -54,10 +54,6 @@ NOTIFY_GROUP = "chat.notify"  # every process listens here for `notify`
 # Given fan-out groups and a wall-clock time, the serialised events that rebuild what changed in
 # those groups since then, per group and in order (chat.catch_up.missed_events).
 CatchUp = Callable[[list[str], float], Awaitable[dict[str, list[str]]]]
-
-
-def _ttl_ms() -> int:
-    return max(1, int(settings.JATTE_REDIS_TTL * 1000))
 
 
 class RedisUnavailable(Exception):
@@ -253,7 +249,7 @@ class RedisHub(LocalHub):
             await asyncio.sleep(WATCHDOG_INTERVAL)
             try:
                 info: dict[str, Any] = await self._bounded(self._redis.info("server"))
-                await self._bounded(self._redis.set(self._alive, 1, px=_ttl_ms()))
+                await self._bounded(self._redis.set(self._alive, 1, px=ttl_ms()))
             except RedisUnavailable:
                 continue
             run_id = str(info.get("run_id"))
@@ -332,7 +328,7 @@ class RedisHub(LocalHub):
     async def _store_count(self, group: str) -> None:
         """Files this process's watcher count of the group, and says the process is alive."""
         async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.set(self._alive, 1, px=_ttl_ms())
+            pipe.set(self._alive, 1, px=ttl_ms())
             pipe.hset(self._counts(group), self._process, len(self._groups[group]))
             await self._bounded(pipe.execute())
 

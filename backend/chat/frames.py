@@ -2553,7 +2553,7 @@ class HealthCheckEvent(BaseModel):
     ] = None
     connection_id: str
     cid: Literal["*"] = "*"
-    me: OwnUser
+    me: OwnUser | None = None
     created_at: Annotated[
         AwareDatetime,
         Field(

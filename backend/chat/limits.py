@@ -15,14 +15,15 @@ import logging
 import time
 import weakref
 from collections import deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 from django.conf import settings
 from redis.exceptions import RedisError
 
-from chat.cluster import new_process_id
+from chat.backlog import backlog
+from chat.cluster import KeepAlive, new_process_id, ttl_ms
 
 __all__ = [
     "OUTBOX_FRAMES",
@@ -197,7 +198,7 @@ class RedisLimits(Limits):
         self._alive = f"{self._prefix}:alive:{self.process}"
         self._local_until = 0.0  # per-process counting until this time (after a Redis failure)
         self._unreleased: set[tuple[str, str]] = set()
-        self._refresher: asyncio.Task[None] | None = None
+        self._alive_keeper = KeepAlive(self._set_alive, lambda: bool(self._sockets))
 
     @property
     def shared(self) -> bool:
@@ -241,7 +242,7 @@ class RedisLimits(Limits):
             added = await self._call(
                 self._admit(
                     keys=[self._sockets_key(user_id)],
-                    args=[connection_id, self.process, self.max_sockets, f"{self._prefix}:alive:", _ttl_ms()],
+                    args=[connection_id, self.process, self.max_sockets, f"{self._prefix}:alive:", ttl_ms()],
                 )
             )
         except _Unreachable:
@@ -249,7 +250,7 @@ class RedisLimits(Limits):
         if not added:
             return False
         self._sockets.setdefault(user_id, set()).add(connection_id)
-        self._keep_alive()
+        self._alive_keeper.start()
         return True
 
     async def release(self, user_id: str, connection_id: str) -> None:
@@ -273,24 +274,14 @@ class RedisLimits(Limits):
     def _sockets_key(self, user_id: str) -> str:
         return f"{self._prefix}:sockets:{user_id}"
 
-    def _keep_alive(self) -> None:
-        if self._refresher is None or self._refresher.done():
-            self._refresher = asyncio.create_task(self._refresh())
-
-    async def _refresh(self) -> None:
-        """Says this process is alive while it holds sockets, so they keep counting."""
-        while self._sockets:
-            await asyncio.sleep(settings.JATTE_REDIS_TTL / 3)
-            with contextlib.suppress(_Unreachable):
-                await self._call(self._redis.set(self._alive, 1, px=_ttl_ms()))
+    async def _set_alive(self) -> None:
+        """Says this process is alive (while it holds sockets), so they keep counting."""
+        with contextlib.suppress(_Unreachable):
+            await self._call(self._redis.set(self._alive, 1, px=ttl_ms()))
 
 
 class _Unreachable(Exception):
     """Raised inside RedisLimits when a Redis call failed; the caller counts per process instead."""
-
-
-def _ttl_ms() -> int:
-    return max(1, int(settings.JATTE_REDIS_TTL * 1000))
 
 
 _limits: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Limits] = weakref.WeakKeyDictionary()
@@ -316,21 +307,36 @@ class Admission:
     """One process's capacity: the sockets it holds and the ones signing in at once.
 
     Capacity is the process's own (its CPU and memory), so it is counted here even with Redis. A
-    socket past either bound is closed with 4013 (TRY_AGAIN_LATER) and a delay, so a reconnect
-    storm queues in the clients' timers instead of in the server's memory and database thread.
+    socket past either bound, or arriving while the database thread's backlog is over
+    `max_backlog` calls (chat.backlog), is closed with 4013 (TRY_AGAIN_LATER) and a delay, so a
+    reconnect storm queues in the clients' timers instead of in the server's memory and database
+    thread.
     """
 
-    def __init__(self, max_sockets: int, max_signing_in: int, retry_after_ms: int) -> None:
+    def __init__(
+        self,
+        max_sockets: int,
+        max_signing_in: int,
+        retry_after_ms: int,
+        max_backlog: int,
+        backlog: Callable[[], int] = backlog,
+    ) -> None:
         self.max_sockets = max_sockets
         self.max_signing_in = max_signing_in
         self.retry_after_ms = retry_after_ms
+        self.max_backlog = max_backlog
+        self._backlog = backlog
         self.sockets = 0  # admitted and not yet gone
         self.signing_in = 0  # admitted, and their first health.check not yet queued
         self.refused = 0
 
     def enter(self) -> int:
         """Admits a socket (0), or returns the milliseconds it should wait before trying again."""
-        if self.sockets >= self.max_sockets or self.signing_in >= self.max_signing_in:
+        if (
+            self.sockets >= self.max_sockets
+            or self.signing_in >= self.max_signing_in
+            or self._backlog() > self.max_backlog
+        ):
             self.refused += 1
             return max(1, self.retry_after_ms)
         self.sockets += 1
@@ -355,7 +361,10 @@ def get_admission() -> Admission:
     admission = _admissions.get(loop)
     if admission is None:
         admission = _admissions[loop] = Admission(
-            settings.JATTE_MAX_CONNECTIONS, settings.JATTE_MAX_CONNECTING, settings.JATTE_RETRY_AFTER_MS
+            settings.JATTE_MAX_CONNECTIONS,
+            settings.JATTE_MAX_CONNECTING,
+            settings.JATTE_RETRY_AFTER_MS,
+            settings.JATTE_MAX_DATABASE_BACKLOG,
         )
     return admission
 

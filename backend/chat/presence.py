@@ -21,7 +21,7 @@ from typing import TypeVar
 from django.conf import settings
 from redis.exceptions import RedisError
 
-from chat.cluster import new_process_id
+from chat.cluster import KeepAlive, new_process_id, ttl_ms
 
 __all__ = ["PRESENCE_GROUP", "Presence", "RedisPresence", "get_presence"]
 
@@ -140,7 +140,7 @@ class RedisPresence(Presence):
         self._online = self._redis.register_script(ONLINE)
         self.process = new_process_id()
         self._alive_prefix = f"{self._prefix}:alive:"
-        self._refresher: asyncio.Task[None] | None = None
+        self._alive_keeper = KeepAlive(self._set_alive, lambda: bool(self._sockets))
 
     def _key(self, user_id: str) -> str:
         return f"{self._prefix}:presence:{user_id}"
@@ -154,12 +154,12 @@ class RedisPresence(Presence):
 
     async def arrive(self, user_id: str, connection_id: str) -> bool:
         first_here = self._arrive_here(user_id, connection_id)
-        self._keep_alive()
+        self._alive_keeper.start()
         try:
             before = await self._call(
                 self._arrive(
                     keys=[self._key(user_id)],
-                    args=[connection_id, self.process, self._alive_prefix, _ttl_ms()],
+                    args=[connection_id, self.process, self._alive_prefix, ttl_ms()],
                 )
             )
         except _Unreachable:
@@ -190,24 +190,14 @@ class RedisPresence(Presence):
             return await super().online(wanted)
         return {u for u, flag in zip(wanted, flags, strict=True) if int(flag)}
 
-    def _keep_alive(self) -> None:
-        if self._refresher is None or self._refresher.done():
-            self._refresher = asyncio.create_task(self._refresh())
-
-    async def _refresh(self) -> None:
-        """Says this process is alive while it holds sockets, so their presence keeps counting."""
-        while self._sockets:
-            await asyncio.sleep(settings.JATTE_REDIS_TTL / 3)
-            with contextlib.suppress(_Unreachable):
-                await self._call(self._redis.set(f"{self._alive_prefix}{self.process}", 1, px=_ttl_ms()))
+    async def _set_alive(self) -> None:
+        """Says this process is alive (while it holds sockets), so their presence keeps counting."""
+        with contextlib.suppress(_Unreachable):
+            await self._call(self._redis.set(f"{self._alive_prefix}{self.process}", 1, px=ttl_ms()))
 
 
 class _Unreachable(Exception):
     """Raised inside RedisPresence when a Redis call failed; the caller counts per process instead."""
-
-
-def _ttl_ms() -> int:
-    return max(1, int(settings.JATTE_REDIS_TTL * 1000))
 
 
 _presences: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Presence] = weakref.WeakKeyDictionary()

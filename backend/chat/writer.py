@@ -14,10 +14,10 @@ import logging
 import uuid
 import weakref
 
-from channels.db import database_sync_to_async
 from django.db import InterfaceError, OperationalError
 
 from chat import services
+from chat.backlog import on_database
 from chat.exceptions import ChatError
 from chat.frames import ErrorCode
 from chat.services import Posted, PostRequest
@@ -74,9 +74,7 @@ class MessageWriter:
     async def _store(self, requests: list[PostRequest]) -> list[Posted | ChatError]:
         for attempt, delay in enumerate((*RETRY_DELAYS, None)):
             try:
-                results: list[Posted | ChatError] = await database_sync_to_async(services.post_messages)(
-                    requests
-                )
+                results: list[Posted | ChatError] = await on_database(services.post_messages)(requests)
             except (OperationalError, InterfaceError) as failure:
                 if delay is None:
                     logger.error(

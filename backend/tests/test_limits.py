@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,9 @@ import pytest
 import websockets
 from channels.testing import WebsocketCommunicator
 
-from chat import limits
+from chat import limits, services
 from chat.auth import mint_token
+from chat.backlog import backlog
 from chat.frames import CloseCode
 from chat.limits import Admission, Limits, Outbox, TokenBucket
 from jatte.asgi import application
@@ -220,7 +222,7 @@ async def test_socket_cap_refused_sockets_do_not_take_a_place(transactional_db: 
 
 
 def test_admission_refuses_past_either_bound_with_its_delay_and_frees_places() -> None:
-    admission = Admission(max_sockets=3, max_signing_in=2, retry_after_ms=700)
+    admission = Admission(max_sockets=3, max_signing_in=2, retry_after_ms=700, max_backlog=100)
     assert [admission.enter(), admission.enter()] == [0, 0]
     assert admission.enter() == 700  # two sockets signing in at once: the queue is full
     admission.signed_in()
@@ -230,6 +232,60 @@ def test_admission_refuses_past_either_bound_with_its_delay_and_frees_places() -
     assert admission.enter() == 700  # three held: the process is full
     admission.leave()
     assert admission.enter() == 0 and admission.refused == 2
+
+
+def test_admission_refuses_while_the_database_backlog_is_over_its_bound() -> None:
+    queued = [0]
+    admission = Admission(
+        max_sockets=100, max_signing_in=100, retry_after_ms=400, max_backlog=5, backlog=lambda: queued[0]
+    )
+    queued[0] = 5
+    assert admission.enter() == 0  # at the bound, not over it
+    queued[0] = 6
+    assert admission.enter() == 400 and admission.refused == 1
+    queued[0] = 0
+    assert admission.enter() == 0 and admission.sockets == 2
+
+
+async def test_socket_arriving_while_the_database_thread_is_backed_up_gets_4013_and_then_gets_in(
+    transactional_db: None, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A socket's database calls count in chat.backlog while they wait or run; over the bound a new
+    socket is told to come back later, and once the backlog drains it is let in."""
+    settings.JATTE_MAX_DATABASE_BACKLOG = 0
+    slow, release = threading.Event(), threading.Event()
+    state_of = services.channel_state
+
+    def slow_state(*args: Any, **kwargs: Any) -> Any:
+        slow.set()
+        release.wait(10)
+        return state_of(*args, **kwargs)
+
+    monkeypatch.setattr(services, "channel_state", slow_state)
+    alice, hello = await _open("alice")
+    assert json.loads(hello["text"])["type"] == "health.check"
+    await alice.send_to(
+        text_data=json.dumps({"type": "channel.watch", "cid": "messaging:slow", "request_id": "w"})
+    )
+    while not slow.is_set():
+        await asyncio.sleep(0.01)
+    assert backlog() == 1
+    _, refusal = await _open("bob")
+    assert refusal == {
+        "type": "websocket.close",
+        "code": CloseCode.TRY_AGAIN_LATER,
+        "reason": "server at capacity: retry after 1000 ms",
+    }
+    release.set()
+    while True:  # the watch is answered once the database call is done
+        answer = json.loads((await alice.receive_output(timeout=10))["text"])
+        if answer.get("request_id") == "w":
+            break
+    assert answer["type"] == "channel.state" and backlog() == 0
+    again, hello = await _open("bob")
+    assert json.loads(hello["text"])["type"] == "health.check"
+    for communicator in (alice, again):
+        await communicator.disconnect()
 
 
 @pytest.fixture(params=["uvicorn", "daphne"])

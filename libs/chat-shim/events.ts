@@ -333,6 +333,8 @@ export function clientState<B extends Base>(base: B) {
     applyClientFrame(frame: F.ServerFrame): void {
       switch (frame.type) {
         case 'health.check':
+          if (frame.me) [this.user, this.mutedUsers] = [frame.me, frame.me.mutes];
+          return;
         case 'notification.mutes_updated':
           [this.user, this.mutedUsers] = [frame.me, frame.me.mutes];
           return;

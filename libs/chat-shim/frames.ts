@@ -658,14 +658,14 @@ export interface SearchSort {
   direction: SortDirection;
 }
 /**
- * The first frame on an accepted socket, and the answer to a client health.check.
+ * The first frame on an accepted socket (with `me`, the signed-in user as it stands then), the periodic heartbeat and the answer to a client health.check (without `me`, as Stream sends them: the unread totals it held would be stale by then).
  */
 export interface HealthCheckEvent {
   type: 'health.check';
   request_id?: RequestId;
   connection_id: string;
   cid: '*';
-  me: OwnUser;
+  me?: OwnUser;
   created_at: Timestamp;
 }
 /**

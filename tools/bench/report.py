@@ -222,8 +222,10 @@ Each user is a member of 3 channels (10 members each, 20 messages, 0-4 unread) a
 then sends another and the server is SIGKILLed at once; it restarts on the same port and every client
 reconnects with the shim's own backoff, re-watches its 3 channels from the newest message it holds and
 resends what was unanswered. Back = seconds from the restarted server accepting connections to a
-client's connection.recovered; lost = acknowledged messages missing from the database or from a
-member's channel; RSS = the old process with every client idle / the new one's peak during the storm.
+client's connection.recovered (within 120 s); lost = acknowledged messages missing from the database,
+and, once every client is back, from a member's channel (before that, members still resending store
+messages after the others looked); RSS = the old process with every client idle / the new one's
+peak during the storm.
 
 | server | users | all back | p50 back | down (kill to accept) | lost | doubled | RSS steady / peak | told to retry later (4013) | first open |""",
         storm,

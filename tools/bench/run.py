@@ -144,6 +144,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="Jatte servers to run the two-process Redis + PostgreSQL scenario on (default: uvicorn)",
     )
+    parser.add_argument(
+        "--storm-users",
+        type=int,
+        default=None,
+        help="the reconnect storm's clients (default 5,000; 500 --quick)",
+    )
     parser.add_argument("--output", type=Path, default=REPO / "BENCHMARKS.md")
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"))
     parser.add_argument(
@@ -195,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         scaleout=jatte_servers("scaleout", args.scaleout, plan.scaleout),
     )
     plan = replace(plan, profile=tuple(p for p in plan.profile if p in servers))
+    if args.storm_users is not None:
+        plan = replace(plan, storm_users=args.storm_users)
     command = "tools/dev bench" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
     try:
         import uvloop  # noqa: F401  # the load processes use it; say so early if it is missing

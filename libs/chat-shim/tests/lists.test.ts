@@ -354,6 +354,15 @@ describe('unread counts', () => {
     expect(heard).toEqual(['notification.message_new']);
   });
 
+  test('a later health.check (a heartbeat, without `me`) keeps the totals the notifications set', async () => {
+    server.send(messageNewNotification(fromBob, 1));
+    const { me, ...heartbeat } = healthCheck();
+    expect(me.total_unread_count).toBe(0);
+    server.send(heartbeat);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(client.user).toMatchObject({ id: 'alice', total_unread_count: 5, unread_channels: 2 });
+  });
+
   test('notification.mark_read (another tab read it) sets the count, the read entry and the totals', async () => {
     const channel = await watchGeneral(2);
     server.send(markRead(0));
