@@ -307,10 +307,10 @@ class Admission:
     """One process's capacity: the sockets it holds and the ones signing in at once.
 
     Capacity is the process's own (its CPU and memory), so it is counted here even with Redis. A
-    socket past either bound, or arriving while the database thread's backlog is over
-    `max_backlog` calls (chat.backlog), is closed with 4013 (TRY_AGAIN_LATER) and a delay, so a
-    reconnect storm queues in the clients' timers instead of in the server's memory and database
-    thread.
+    socket past either bound, or arriving while the database thread's backlog is `max_backlog`
+    calls or more (chat.backlog; 0: no such bound), is closed with 4013 (TRY_AGAIN_LATER) and a
+    delay, so a reconnect storm queues in the clients' timers instead of in the server's memory and
+    database thread.
     """
 
     def __init__(
@@ -335,7 +335,7 @@ class Admission:
         if (
             self.sockets >= self.max_sockets
             or self.signing_in >= self.max_signing_in
-            or self._backlog() > self.max_backlog
+            or 0 < self.max_backlog <= self._backlog()
         ):
             self.refused += 1
             return max(1, self.retry_after_ms)

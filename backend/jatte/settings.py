@@ -106,7 +106,7 @@ JATTE_MAX_SOCKETS_PER_USER = int(os.environ.get("JATTE_MAX_SOCKETS_PER_USER", "5
 JATTE_MAX_CONNECTIONS = int(os.environ.get("JATTE_MAX_CONNECTIONS", "20000"))
 JATTE_MAX_CONNECTING = int(os.environ.get("JATTE_MAX_CONNECTING", "500"))
 JATTE_RETRY_AFTER_MS = int(os.environ.get("JATTE_RETRY_AFTER_MS", "1000"))
-JATTE_MAX_DATABASE_BACKLOG = int(os.environ.get("JATTE_MAX_DATABASE_BACKLOG", "200"))
+JATTE_MAX_DATABASE_BACKLOG = int(os.environ.get("JATTE_MAX_DATABASE_BACKLOG", "0"))  # 0: no bound
 # Bytes waiting for one socket (in the consumer, and in daphne's transport) before it is dropped as
 # too slow; above the largest frame the server sends (a 300-message channel.state).
 # Seconds between the health.check the server sends each socket on its own, so a client can tell a

@@ -234,17 +234,21 @@ def test_admission_refuses_past_either_bound_with_its_delay_and_frees_places() -
     assert admission.enter() == 0 and admission.refused == 2
 
 
-def test_admission_refuses_while_the_database_backlog_is_over_its_bound() -> None:
+def test_admission_refuses_while_the_database_backlog_is_at_its_bound() -> None:
     queued = [0]
     admission = Admission(
         max_sockets=100, max_signing_in=100, retry_after_ms=400, max_backlog=5, backlog=lambda: queued[0]
     )
+    queued[0] = 4
+    assert admission.enter() == 0  # under the bound
     queued[0] = 5
-    assert admission.enter() == 0  # at the bound, not over it
-    queued[0] = 6
     assert admission.enter() == 400 and admission.refused == 1
     queued[0] = 0
     assert admission.enter() == 0 and admission.sockets == 2
+    unbounded = Admission(
+        max_sockets=100, max_signing_in=100, retry_after_ms=400, max_backlog=0, backlog=lambda: 10**6
+    )
+    assert unbounded.enter() == 0  # 0: no bound (the default)
 
 
 async def test_socket_arriving_while_the_database_thread_is_backed_up_gets_4013_and_then_gets_in(
@@ -252,7 +256,7 @@ async def test_socket_arriving_while_the_database_thread_is_backed_up_gets_4013_
 ) -> None:
     """A socket's database calls count in chat.backlog while they wait or run; over the bound a new
     socket is told to come back later, and once the backlog drains it is let in."""
-    settings.JATTE_MAX_DATABASE_BACKLOG = 0
+    settings.JATTE_MAX_DATABASE_BACKLOG = 1
     slow, release = threading.Event(), threading.Event()
     state_of = services.channel_state
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
+import re
 import resource
 import time
 from array import array
@@ -19,6 +21,7 @@ from websockets.exceptions import ConnectionClosed
 
 __all__ = ["Idle", "Sender", "Watcher", "cpu_seconds", "open_socket", "token", "watch"]
 
+TRY_AGAIN_LATER = 4013  # chat.frames.CloseCode: the server is at capacity, "retry after N ms"
 CONNECT_OPTIONS: dict[str, Any] = {
     "compression": None,  # see BENCHMARKS.md: browsers offer permessage-deflate, the bench does not
     "max_size": None,
@@ -51,6 +54,14 @@ async def open_socket(url: str, signed: str, cid: str | None, limit: int = 0) ->
     return socket
 
 
+def retry_after(closed: ConnectionClosed) -> float | None:
+    """The seconds a 4013 close (server at capacity) says to wait; None for any other close."""
+    found = re.search(r"retry after (\d+) ms", closed.rcvd.reason) if closed.rcvd else None
+    if closed.rcvd is None or closed.rcvd.code != TRY_AGAIN_LATER or found is None:
+        return None
+    return int(found.group(1)) / 1000
+
+
 async def watch(socket: ClientConnection, cid: str, limit: int = 0) -> dict[str, Any]:
     request = {"type": "channel.watch", "cid": cid, "request_id": "w", "messages": {"limit": limit}}
     await socket.send(json.dumps(request))
@@ -71,6 +82,7 @@ class Idle:
         self.readers: list[asyncio.Task[None]] = []
         self.next = int(spec.get("start", 0))
         self.frames = 0
+        self.told_to_wait = 0  # 4013 closes: the socket waited as told, then connected again
 
     async def open(self, count: int) -> dict[str, Any]:
         spec = self.spec
@@ -82,15 +94,24 @@ class Idle:
         tokens = {n: token(spec["secret"], spec["user"].format(n=n)) for n in range(first, first + count)}
 
         async def one(n: int) -> None:
-            async with gate:
-                try:
-                    cid = spec["cid"].format(n=n) if spec.get("cid") else None
-                    socket = await open_socket(spec["url"], tokens[n], cid)
-                except Exception as exc:  # counted and reported, the rest go on
-                    failures.append(f"{type(exc).__name__}: {exc}")
-                    return
-                self.sockets.append(socket)
-                self.readers.append(asyncio.create_task(self._drain(socket)))
+            cid = spec["cid"].format(n=n) if spec.get("cid") else None
+            while True:
+                async with gate:
+                    try:
+                        socket = await open_socket(spec["url"], tokens[n], cid)
+                        break
+                    except ConnectionClosed as closed:  # 4013: come back later, as the shim does
+                        wait = retry_after(closed)
+                        if wait is None:
+                            failures.append(f"{type(closed).__name__}: {closed}")
+                            return
+                        self.told_to_wait += 1
+                    except Exception as exc:  # counted and reported, the rest go on
+                        failures.append(f"{type(exc).__name__}: {exc}")
+                        return
+                await asyncio.sleep(wait * (1 + random.random()))  # outside the gate
+            self.sockets.append(socket)
+            self.readers.append(asyncio.create_task(self._drain(socket)))
 
         cpu, started = cpu_seconds(), time.monotonic()
         await asyncio.gather(*(one(n) for n in range(first, first + count)))
@@ -100,6 +121,7 @@ class Idle:
             "opened": count - len(failures),
             "failed": len(failures),
             "failures": failures[:3],
+            "told_to_wait": self.told_to_wait,
             "seconds": seconds,
             "client_cpu": (cpu_seconds() - cpu) / seconds if seconds else 0.0,
             "total": len(self.sockets),

@@ -46,7 +46,7 @@ async def measure(
         )
     )
     warm = await Worker.start("warm", idle_spec(server, plan.seeded_idle - 50), workdir)
-    held, failed, attempted = 0, 0, 0
+    held, failed, attempted, told_to_wait = 0, 0, 0, 0
     failures: list[str] = []
 
     async def open_on(holder: Worker, count: int) -> dict[str, Any]:
@@ -55,13 +55,14 @@ async def measure(
 
     async def open_more(count: int) -> tuple[float, float]:
         """Opens `count` more over the load processes; returns the busiest one's CPU and the seconds taken."""
-        nonlocal held, failed, attempted
+        nonlocal held, failed, attempted, told_to_wait
         attempted += count
         started = time.monotonic()
         reports = await asyncio.gather(*(open_on(h, count // processes) for h in holders))
         opened = sum(r["opened"] for r in reports)
         held += opened
         failed += sum(r["failed"] for r in reports)
+        told_to_wait += sum(r["told_to_wait"] for r in reports)
         failures.extend(f for r in reports for f in r["failures"])
         if not opened:  # a few refused handshakes are a finding; none accepted is a broken run
             raise BenchError(f"no socket opened; {failed} failed: {failures[:2]}")
@@ -106,6 +107,7 @@ async def measure(
                 "timed": plan.timed_open,
                 "sockets": held,
                 "failed": failed,
+                "told_to_wait": told_to_wait,  # 4013 closes the sockets waited out, then reconnected
                 "failures": failures[:3],
                 "kib_per_socket": (rss_after - rss_before) / held,
                 "rss_mib": rss_after / 1024,
@@ -123,7 +125,7 @@ async def measure(
 def brief(f: dict[str, Any]) -> str:
     return (
         f"{f['sockets']} sockets, {f['timed']:,} opened in {f['open_s']:.2f} s, "
-        f"{f['kib_per_socket']:.1f} KiB/socket, failed {f['failed']}"
+        f"{f['kib_per_socket']:.1f} KiB/socket, failed {f['failed']}, told to retry later {f['told_to_wait']}"
     )
 
 
