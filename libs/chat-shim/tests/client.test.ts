@@ -17,6 +17,7 @@ import {
   messageSent,
   nextConnection,
   nextFrame,
+  ownUser,
   valid,
 } from './fixtures';
 
@@ -577,7 +578,7 @@ describe('disconnectUser', () => {
 });
 
 test('the mock server cannot send a frame the schema refuses', () => {
-  const { mutes: _dropped, ...withoutMutes } = healthCheck().me;
+  const { mutes: _dropped, ...withoutMutes } = healthCheck().me ?? ownUser(alice);
   expect(() =>
     valid({ ...healthCheck(), me: withoutMutes } as unknown as HealthCheckEvent),
   ).toThrow(/must have required property 'mutes'/);

@@ -60,7 +60,7 @@ class ObservedWebSocket extends NodeWebSocket {
     let user = '';
     this.on('message', (data) => {
       const frame = JSON.parse(String(data)) as ServerFrame;
-      if (frame.type === 'health.check' && !user) user = frame.me.id;
+      if (frame.type === 'health.check' && !user) user = frame.me?.id ?? '';
       const d = driven[user];
       if (frame.type !== 'channel.state' || !d) return; // d is unset until the first watch is answered
       const held = new Set(d.channel.state.messages.map((m) => m.id));
