@@ -116,11 +116,11 @@ export function DemoChat({ userId, channelId }: { userId: DemoUserId; channelId?
   const [arriving, setArriving] = useState<string | undefined>();
   const jumpTo = useCallback(
     (messageId: string, channelId?: string) => {
-      if (channelId === undefined || channelId === openId) return scrollTo(messageId);
+      if (channelId === undefined || channelId === target.id) return scrollTo(messageId);
       open(channelId);
       setArriving(messageId);
     },
-    [open, openId, scrollTo],
+    [open, target.id, scrollTo],
   );
   const loaded = channel?.id === target.id ? channel : null;
   useEffect(() => {
