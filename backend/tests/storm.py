@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -186,8 +186,11 @@ async def run_storm(
     workdir: Path,
     processes: int = 1,
     within: float = 60,
+    observe: Callable[[int], Coroutine[Any, Any, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The storm on a running, seeded `server`; its figures and every client's report."""
+    """The storm on a running, seeded `server`; its figures and every client's report. `observe`
+    runs beside the storm from the restart on, given the new process's pid (the bench's py-spy);
+    what it returns is `observed`."""
     crowd = await Crowd.start(ws_url, users, mint, workdir, processes)
     try:
         ready = await crowd.expect("ready", 600)
@@ -200,8 +203,10 @@ async def run_storm(
         accepted = await restart(server)
         peak = [rss_kib(server.pid)]
         sampling = asyncio.create_task(_peak_rss(server, peak))
+        observing = asyncio.create_task(observe(server.pid)) if observe else None
         reports = await crowd.command({"cmd": "report", "within_ms": int(within * 1000)}, "done", within + 60)
         sampling.cancel()
+        observed = await observing if observing else None
         settled_kib = rss_kib(server.pid)
     finally:
         await crowd.stop()
@@ -219,6 +224,7 @@ async def run_storm(
         "peak_rss_mib": peak[0] / 1024,
         "settled_rss_mib": settled_kib / 1024,
         "clients": clients,
+        "observed": observed,
     }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from servers import PY
 
-__all__ = ["Profile", "py_spy", "record"]
+__all__ = ["Profile", "component_of", "py_spy", "record"]
 
 RATE = 200  # samples per second
 
@@ -89,7 +89,8 @@ class Profile:
         return lines
 
 
-def _component(path: str) -> str:
+def component_of(path: str) -> str:
+    """The component (COMPONENTS) a source file belongs to."""
     for name, needles in COMPONENTS:
         if any(needle in path for needle in needles):
             return name
@@ -117,7 +118,7 @@ def parse(raw: str, seconds: float) -> Profile:
         if not frames:
             continue
         leaf = frames[-1]
-        profile.components[_component(leaf["file"])] += count
+        profile.components[component_of(leaf["file"])] += count
         profile.leaves[_short(leaf["function"], leaf["file"])] += count
         seen: set[str] = set()
         for frame in frames:

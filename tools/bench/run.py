@@ -66,6 +66,8 @@ async def profile_missed(bench: Bench) -> None:
                 say(f"profile: {scenario} on {kind}: py-spy gave no samples (see {to.with_suffix('.err')})")
                 continue
             bench.profiles.setdefault(scenario, {})[kind] = found["profile"]
+            if found.get("memory"):  # the connections pass traces an idle socket's allocations too
+                figures["memory"] = found["memory"]
 
 
 def raise_open_files(needed: int) -> int:

@@ -93,8 +93,10 @@ def seed_textbook(path: Path, count: int) -> None:
     db.close()
 
 
-async def make_server(kind: str, workdir: Path, databases: Databases, history: bool = False) -> Server:
-    env = {"SUPABASE_JWT_SECRET": SECRET}
+async def make_server(
+    kind: str, workdir: Path, databases: Databases, history: bool = False, extra: dict[str, str] | None = None
+) -> Server:
+    env = {"SUPABASE_JWT_SECRET": SECRET, **(extra or {})}
     if kind == "textbook":
         env["TEXTBOOK_DB"] = str(
             await asyncio.to_thread(databases.copy, "textbook-history" if history else "textbook")
@@ -133,9 +135,12 @@ class Bench(Results):
         self.databases = Databases(workdir, plan)
 
     @asynccontextmanager
-    async def fresh_server(self, kind: str, history: bool = False) -> AsyncIterator[Server]:
-        """A new server of `kind` on a fresh database copy, stopped on the way out."""
-        server = await make_server(kind, self.workdir, self.databases, history)
+    async def fresh_server(
+        self, kind: str, history: bool = False, env: dict[str, str] | None = None
+    ) -> AsyncIterator[Server]:
+        """A new server of `kind` on a fresh database copy (`env` added to its environment),
+        stopped on the way out."""
+        server = await make_server(kind, self.workdir, self.databases, history, env)
         try:
             yield server
         finally:

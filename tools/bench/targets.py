@@ -193,6 +193,19 @@ def target_table(bench: Results) -> list[str]:
     return lines
 
 
+def memory_lines(memory: dict[str, Any]) -> list[str]:
+    """What an idle socket holds, from the connections pass under tracemalloc."""
+    parts = ", ".join(f"{name} {kib:.1f}" for name, kib in memory["by_component"])
+    files = ", ".join(f"`{name}` {kib:.1f}" for name, kib in memory["by_file"])
+    return [
+        f"  tracemalloc, {memory['sockets']:,} idle sockets on a traced server (tools/bench/memtrace):"
+        f" {memory['traced_kib_per_socket']:.1f} KiB of Python allocations per socket"
+        f" (RSS {memory['rss_kib_per_socket']:.1f} KiB)",
+        f"  - KiB per socket by component: {parts}",
+        f"  - KiB per socket by the file that allocated it: {files}",
+    ]
+
+
 def limits_section(bench: Results) -> list[str]:
     """For each missed target: the evidence (CPU, client-boundness, and the py-spy profile)."""
     results = bench.results
@@ -241,6 +254,8 @@ def limits_section(bench: Results) -> list[str]:
                     + ":"
                 )
                 lines += [f"  {line}" for line in profile.summary()]
+            if f.get("memory"):
+                lines += memory_lines(f["memory"])
     for target in SECTION_TARGETS:
         for key, f in results.get(target.scenario, {}).items():
             if not isinstance(f, dict) or ("error" not in f and target.check(f)):
@@ -249,8 +264,15 @@ def limits_section(bench: Results) -> list[str]:
             label = LABELS.get(key, key)
             if "error" in f:
                 lines.append(f"- **{target.scenario}, {label}**: the run failed: {f['error']}")
-            else:
-                lines.append(f"- **{target.scenario}, {label}** ({target.text}): {target.show(f)}.")
+                continue
+            lines.append(f"- **{target.scenario}, {label}** ({target.text}): {target.show(f)}.")
+            profile = bench.profiles.get(target.scenario, {}).get(key)
+            if profile is not None:
+                lines.append(
+                    f"  py-spy, {profile.samples} samples over the first {profile.seconds:.0f} s of the storm"
+                    " (recorded beside it, from the restart on):"
+                )
+                lines += [f"  {line}" for line in profile.summary()]
     if not missed:
         lines.append("Every target measured in this run is met.")
     for note in bench.notes.get("profile", []):

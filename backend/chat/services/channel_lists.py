@@ -28,7 +28,7 @@ from chat.services import permissions, queries
 from chat.services.channel_filters import readable_channels, sorted_channels
 from chat.services.channels import DEFAULT_MESSAGE_LIMIT, MAX_PINNED, ChannelRef, message_rows, ref_of
 from chat.services.reads import MAX_READ_STATES, muted_by, unread_count
-from chat.shapes import channel_shape, member_shape
+from chat.shapes import CHANNEL_ROLES, built, channel_shape, member_shape
 
 __all__ = [
     "DEFAULT_CHANNEL_LIMIT",
@@ -149,7 +149,10 @@ def channel_states(
         )
         listed = member_rows.get(channel.pk, [])
         states.append(
-            frames.ChannelState.model_construct(
+            built(
+                frames.ChannelState,
+                type="channel.state",
+                request_id=None,
                 cid=ref.cid,
                 channel=channel_shape(channel, counts.get(channel.pk, 0)),
                 messages=messages.get(channel.pk, []),
@@ -270,14 +273,14 @@ def _users(ids: set[str], presence: bool) -> dict[str, frames.User]:
     rows = ChatUser.objects.filter(id__in=ids).values_list("id", "name", "image", "last_active")
     users: dict[str, frames.User] = {}
     for user_id, name, image, last_active in rows:
-        if presence:
-            users[user_id] = frames.User.model_construct(
-                id=user_id, name=name or user_id, image=image or None, online=False, last_active=last_active
-            )
-        else:
-            users[user_id] = frames.User.model_construct(
-                id=user_id, name=name or user_id, image=image or None
-            )
+        users[user_id] = built(
+            frames.User,
+            id=user_id,
+            name=name or user_id,
+            image=image or None,
+            online=False if presence else None,
+            last_active=last_active if presence else None,
+        )
     return users
 
 
@@ -286,11 +289,12 @@ def _member_of(
 ) -> frames.Member:
     _, _, user_id, owner, role, created, updated = row
     ban = bans.get(user_id)
-    return frames.Member.model_construct(
+    return built(
+        frames.Member,
         user_id=user_id,
         user=user,
         role=frames.MemberRole.owner if owner else frames.MemberRole.member,
-        channel_role=frames.ChannelRole(role),
+        channel_role=CHANNEL_ROLES[role],
         banned=ban is not None,
         ban_expires=ban[0] if ban else None,
         created_at=created,
@@ -311,9 +315,11 @@ def _reads_of(
         if read is None:
             muted = muted_by({user_id}).get(user_id, set())
             found.append(
-                frames.Read.model_construct(
+                built(
+                    frames.Read,
                     user=users[user_id],
                     last_read=member[5],
+                    last_read_message_id=None,
                     unread_messages=unread_count(channel_pk, user_id, 0, muted),
                 )
             )
@@ -325,8 +331,12 @@ def _reads_of(
 
 def _read_of(row: ReadRow, user: frames.User) -> frames.Read:
     _, _, _, last_read, last_id, count = row
-    return frames.Read.model_construct(
-        user=user, last_read=last_read, last_read_message_id=last_id or None, unread_messages=count
+    return built(
+        frames.Read,
+        user=user,
+        last_read=last_read,
+        last_read_message_id=last_id or None,
+        unread_messages=count,
     )
 
 

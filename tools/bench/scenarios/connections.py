@@ -7,14 +7,18 @@ both in one pass per server, whichever of the two the plan names.
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import signal
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from plan import LABELS, Plan
-from profiles import record
+from profiles import component_of, record
 from runner import Bench, Scenario, failure, outcome, profile_plan, say
-from servers import BenchError, Server, Worker
+from servers import BENCH, BenchError, Server, Worker
 from traffic import Load, idle_spec, paced_brief, traffic
 
 __all__ = ["SCENARIO", "together"]
@@ -164,10 +168,73 @@ async def together(bench: Bench) -> None:
 
 
 async def profile(bench: Bench, kind: str, to: Path) -> dict[str, Any]:
+    """The timed opening under py-spy, then what an idle socket holds under tracemalloc."""
     short = profile_plan(bench.plan)
     async with bench.fresh_server(kind) as server:
         run = measure(server, short, bench.workdir, latency=False, connections=True, profile_to=to)
-        return (await asyncio.wait_for(run, 400))["connections"]
+        found = (await asyncio.wait_for(run, 400))["connections"]
+    found["memory"] = await asyncio.wait_for(trace_memory(bench, kind), 400)
+    return found
+
+
+TRACED_SOCKETS = 1000
+
+
+async def trace_memory(bench: Bench, kind: str, sockets: int = TRACED_SOCKETS) -> dict[str, Any]:
+    """What an idle socket holds, by tracemalloc: a fresh server of `kind` under the memory probe
+    (tools/bench/memtrace), a baseline snapshot once 20 warm sockets are open, another once `sockets`
+    more are (each watching its own channel, as in the scenario); the growth per socket, by component
+    and by the files that allocated most. Tracing slows the server, so no time is taken here."""
+    out = bench.workdir / f"memtrace-{kind}.json"
+    probe = {"PYTHONPATH": str(BENCH / "memtrace"), "JATTE_BENCH_TRACE": str(out)}
+    async with bench.fresh_server(kind, env=probe) as server:
+        warm = await Worker.start(
+            "traced-warm", idle_spec(server, bench.plan.seeded_idle - 50), bench.workdir
+        )
+        held = await Worker.start("traced", idle_spec(server, 20), bench.workdir)
+        try:
+            await warm.send({"cmd": "open", "count": 20})
+            await warm.expect("opened", within=120)
+            await asyncio.sleep(1)
+            await _snapshot(server, out, baseline=True)
+            rss_before = server.rss_kib()
+            await held.send({"cmd": "open", "count": sockets})
+            opened = int((await held.expect("opened", within=300))["opened"])
+            await asyncio.sleep(2)
+            rss_after = server.rss_kib()
+            grown = await _snapshot(server, out, baseline=False)
+        finally:
+            await asyncio.gather(warm.stop(), held.stop())
+    if not opened:
+        raise BenchError("no socket opened under the memory probe")
+    by_component: Counter[str] = Counter()
+    by_file: Counter[str] = Counter()
+    for path, size, _count in grown["by_file"]:
+        by_component[component_of(path)] += size
+        by_file["/".join(path.split("/")[-2:])] += size
+    total = sum(by_component.values())
+    return {
+        "sockets": opened,
+        "traced_kib_per_socket": total / opened / 1024,
+        "rss_kib_per_socket": (rss_after - rss_before) / opened,
+        "by_component": [(name, size / opened / 1024) for name, size in by_component.most_common(8)],
+        "by_file": [(name, size / opened / 1024) for name, size in by_file.most_common(8)],
+    }
+
+
+async def _snapshot(server: Server, out: Path, baseline: bool) -> dict[str, Any]:
+    """Signals the probe and waits for its snapshot (the baseline, or the growth since)."""
+    await asyncio.to_thread(out.unlink, missing_ok=True)
+    os.kill(server.pid, signal.SIGUSR1)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        written = await asyncio.to_thread(lambda: out.read_text() if out.exists() else None)
+        if written is not None:
+            found: dict[str, Any] = json.loads(written)
+            if found["baseline"] is baseline:
+                return found
+        await asyncio.sleep(0.2)
+    raise BenchError(f"the memory probe wrote no snapshot to {out} (server log: {server.tail(3)})")
 
 
 SCENARIO = Scenario("connections", together, profile)

@@ -18,6 +18,7 @@ from typing import Any
 
 from clients import token
 from plan import JATTE, JATTE_ENV, LABELS, SECRET
+from profiles import record
 from runner import Bench, Scenario, failure, outcome, say
 from servers import BACKEND, BENCH, PY, BenchError, Server, run_checked
 from tests.storm import check, run_storm, stored_messages  # backend/ is on the path (servers.py)
@@ -25,6 +26,7 @@ from tests.storm import check, run_storm, stored_messages  # backend/ is on the 
 __all__ = ["SCENARIO"]
 
 HISTORY = 20  # messages seeded in each channel
+PROFILE_SECONDS = 15  # py-spy beside the storm, from the restart on (non-blocking: it costs ~1% CPU)
 
 
 async def measure(bench: Bench, kind: str) -> dict[str, Any]:
@@ -42,6 +44,8 @@ async def measure(bench: Bench, kind: str) -> dict[str, Any]:
         "REDIS_URL": "",
     }
     server = await Server.launch(kind, bench.workdir, server_env)
+    to = bench.workdir / f"profile-storm-{kind}.txt"
+    profiled = kind in bench.plan.profile
     try:
         found = await run_storm(
             server,
@@ -51,12 +55,16 @@ async def measure(bench: Bench, kind: str) -> dict[str, Any]:
             workdir=bench.workdir,
             processes=bench.plan.storm_processes,
             within=120,
+            observe=(lambda pid: record(pid, PROFILE_SECONDS, to)) if profiled else None,
         )
         if not server.alive():
             raise BenchError(f"server died: {server.tail(5)}")
     finally:
         server.stop()
     clients = found.pop("clients")
+    profile = found.pop("observed")
+    if profile is not None:
+        bench.profiles.setdefault("storm", {})[kind] = profile
     problems = check(clients, stored_messages(database))
     found["lost"] = len(problems.get("lost", []))
     found["doubled"] = len(problems.get("doubled", [])) + len(problems.get("stored_twice", []))
