@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from channels.db import database_sync_to_async
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from chat import frames
+from chat.backlog import on_database
 from chat.models import Channel, Message, Reaction
 from chat.protocol import to_text
 from chat.services.channels import message_rows
@@ -30,7 +30,7 @@ MAX_REPLAYED = 1000  # per channel; a client missing more re-watches on its next
 
 async def missed_events(groups: list[str], since: float) -> dict[str, list[str]]:
     """The serialised events that bring a watcher of each channel group up to date since `since`."""
-    result: dict[str, list[str]] = await database_sync_to_async(_missed_events)(groups, since)
+    result: dict[str, list[str]] = await on_database(_missed_events)(groups, since)
     return result
 
 

@@ -14,10 +14,10 @@ import logging
 import weakref
 from typing import Protocol
 
-from channels.db import database_sync_to_async
 from django.db import DatabaseError
 from django.utils import timezone
 
+from chat.backlog import on_database
 from chat.models import ChatUser
 
 __all__ = ["POLL_SECONDS", "Session", "Sessions", "get_sessions"]
@@ -57,7 +57,7 @@ class Sessions:
         while self._by_user:
             await asyncio.sleep(self.interval)
             try:
-                users = await database_sync_to_async(_deactivated_since)(timezone.now() - LOOKBACK)
+                users = await on_database(_deactivated_since)(timezone.now() - LOOKBACK)
             except DatabaseError:
                 logger.warning("sessions: could not read deactivated users; trying again")
                 continue

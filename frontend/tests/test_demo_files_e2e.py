@@ -117,6 +117,17 @@ def test_demo_image_and_file_reach_the_other_user_from_the_backend_only(
     bob.page.keyboard.press("Escape")
     expect(full).to_have_count(0)
 
+    # Its text may be cleared by an edit: the image and the file stay (Stream's rule).
+    sent = alice.message_by_id(alice.message(text).get_attribute("data-message-id") or "")
+    alice.action(sent, "edit").click()
+    editor = sent.get_by_test_id("edit-input")
+    editor.fill("")
+    editor.press("Enter")
+    edited = bob.page.get_by_test_id("message").filter(has=bob.page.get_by_alt_text("harbour.png"))
+    expect(edited.get_by_test_id("message-edited")).to_be_visible()
+    expect(edited.get_by_test_id("message-text")).to_have_count(0)
+    expect(edited.get_by_test_id("file-chip")).to_contain_text("minutes.txt")
+
     # An image alone, with no text, is a message too (Stream's rule).
     attach(alice, "alone.png", png(320, 240), "image/png")
     expect(alice.page.get_by_test_id("composer-input")).to_have_value("")

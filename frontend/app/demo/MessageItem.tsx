@@ -78,14 +78,16 @@ export function QuotedMessage({ quoted, onClick }: { quoted: ChatMessage; onClic
   );
 }
 
-/** The text being edited in place: Enter saves, Shift+Enter is a new line, Escape cancels. */
+/** The text being edited in place: Enter saves, Shift+Enter is a new line, Escape cancels. The
+ * text may be cleared only from a message with attachments, which stay (Stream's rule). */
 function EditForm({ message, onDone }: { message: ChatMessage; onDone(): void }) {
   const { client } = useChat();
   const request = useRequest();
   const [text, setText] = useState(message.text ?? '');
   const save = async () => {
     const edited = text.trim();
-    if (edited === '' || edited === message.text) return onDone();
+    const unchanged = edited === (message.text ?? '').trim();
+    if (unchanged || (edited === '' && !message.attachments?.length)) return onDone();
     if (await request(() => client.updateMessage({ id: message.id, text: edited }))) onDone();
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
