@@ -30,6 +30,7 @@ __all__ = [
     "message_shape",
     "mute_shape",
     "reaction_shape",
+    "user_of",
     "user_shape",
 ]
 
@@ -56,22 +57,18 @@ CHANNEL_ROLES = {role.value: role for role in frames.ChannelRole}
 
 def user_shape(user: ChatUser, presence: bool = False) -> frames.User:
     """Id, name and image; with `presence`, last_active and online (False: chat.presence sets it)."""
-    if presence:
-        return built(
-            frames.User,
-            id=user.id,
-            name=user.name or user.id,
-            image=user.image or None,
-            online=False,
-            last_active=user.last_active,
-        )
+    return user_of(user.id, user.name, user.image, user.last_active if presence else None, presence)
+
+
+def user_of(user_id: str, name: str, image: str, last_active: datetime | None, presence: bool) -> frames.User:
+    """`user_shape` from a user row's columns, for callers that read them without an instance."""
     return built(
         frames.User,
-        id=user.id,
-        name=user.name or user.id,
-        image=user.image or None,
-        online=None,
-        last_active=None,
+        id=user_id,
+        name=name or user_id,
+        image=image or None,
+        online=False if presence else None,
+        last_active=last_active if presence else None,
     )
 
 

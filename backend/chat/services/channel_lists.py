@@ -28,7 +28,7 @@ from chat.services import permissions, queries
 from chat.services.channel_filters import readable_channels, sorted_channels
 from chat.services.channels import DEFAULT_MESSAGE_LIMIT, MAX_PINNED, ChannelRef, message_rows, ref_of
 from chat.services.reads import MAX_READ_STATES, muted_by, unread_count
-from chat.shapes import CHANNEL_ROLES, built, channel_shape, member_shape
+from chat.shapes import CHANNEL_ROLES, built, channel_shape, member_shape, user_of
 
 __all__ = [
     "DEFAULT_CHANNEL_LIMIT",
@@ -273,14 +273,7 @@ def _users(ids: set[str], presence: bool) -> dict[str, frames.User]:
     rows = ChatUser.objects.filter(id__in=ids).values_list("id", "name", "image", "last_active")
     users: dict[str, frames.User] = {}
     for user_id, name, image, last_active in rows:
-        users[user_id] = built(
-            frames.User,
-            id=user_id,
-            name=name or user_id,
-            image=image or None,
-            online=False if presence else None,
-            last_active=last_active if presence else None,
-        )
+        users[user_id] = user_of(user_id, name, image, last_active, presence)
     return users
 
 
