@@ -150,7 +150,7 @@ async def run_lists(spec: dict[str, Any]) -> None:
             started = time.monotonic()
             await socket.send(json.dumps({**frame, "request_id": f"{label}-{n}"}))
             # Timed to the answer's arrival, found by its request_id before it is parsed: parsing a
-            # 460 KB answer is the client's cost (3-4 ms in Python's json), reported beside it.
+            # 460 KB answer is the client's cost, reported beside it.
             marker = f'"request_id":"{label}-{n}"'
             while True:
                 reply = await socket.recv()

@@ -164,10 +164,7 @@ async def record(pid: int, seconds: float, output: Path) -> Profile | None:
 
 
 def _read(output: Path, returncode: int, err: bytes, seconds: float) -> Profile | None:
-    # py-spy may exit non-zero after writing its samples (measured beside a reconnect storm, whose
-    # server it could not always keep up with); samples written are samples taken.
-    if returncode:
+    if returncode or not output.exists():
         output.with_suffix(".err").write_bytes(err)
-    if not output.exists() or output.stat().st_size == 0:
         return None
     return parse(output.read_text(errors="replace"), seconds)

@@ -188,11 +188,14 @@ async def trace_memory(bench: Bench, kind: str, sockets: int = TRACED_SOCKETS) -
     out = bench.workdir / f"memtrace-{kind}.json"
     probe = {"PYTHONPATH": str(BENCH / "memtrace"), "JATTE_BENCH_TRACE": str(out)}
     async with bench.fresh_server(kind, env=probe) as server:
-        warm = await Worker.start(
-            "traced-warm", idle_spec(server, bench.plan.seeded_idle - 50), bench.workdir
-        )
-        held = await Worker.start("traced", idle_spec(server, 20), bench.workdir)
+        workers: list[Worker] = []
         try:
+            warm = await Worker.start(
+                "traced-warm", idle_spec(server, bench.plan.seeded_idle - 50), bench.workdir
+            )
+            workers.append(warm)
+            held = await Worker.start("traced", idle_spec(server, 20), bench.workdir)
+            workers.append(held)
             await warm.send({"cmd": "open", "count": 20})
             await warm.expect("opened", within=120)
             await asyncio.sleep(1)
@@ -204,7 +207,7 @@ async def trace_memory(bench: Bench, kind: str, sockets: int = TRACED_SOCKETS) -
             rss_after = server.rss_kib()
             grown = await _snapshot(server, out, baseline=False)
         finally:
-            await asyncio.gather(warm.stop(), held.stop())
+            await asyncio.gather(*(worker.stop() for worker in workers))
     if not opened:
         raise BenchError("no socket opened under the memory probe")
     by_component: Counter[str] = Counter()
