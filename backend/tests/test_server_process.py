@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 import websockets
 
 from chat.auth import mint_token
+from jatte import serve
 
 from .servers import BackendProcess
 
@@ -150,3 +152,14 @@ async def test_server_drops_a_dead_peer_from_the_watchers(quick_ping_backend: Ba
     assert stop["watcher_count"] == 1
     await alice.close()
     ghost.transport.abort()
+
+
+def test_serving_leaves_the_start_up_objects_out_of_collections_and_collects_young_ones_less_often() -> None:
+    thresholds = gc.get_threshold()
+    try:
+        serve._settle_collector()
+        assert gc.get_freeze_count() > 10_000  # Django, Channels and the chat modules, loaded first
+        assert gc.get_threshold() == (serve.YOUNG_COLLECTION_AFTER, *thresholds[1:])
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
