@@ -72,6 +72,8 @@ frame.message.id, unread_messages: 0}`. Keys:
   `count` op also adds Stream's `countUnread()`. An op whose source field is optional runs only
   when the frame has it. LocalChannelState has a field for each one an op writes, typed from
   the frame fields it is written from;
+- `state_unless`: F: the `state` ops are skipped for a frame that has F (message.read with a
+  `thread_id` is a thread's read, not the channel's);
 - `replace_data`: F: `channel.data` becomes F, keeping what `data` added (own_capabilities...);
 - `adopt`: F: a channel made without an id (Stream's distinct channel) takes the frame's `cid`
   and F's `id`, and the client files it under that cid;
@@ -877,6 +879,8 @@ def _events(out: Path) -> None:
         shim, frame = definition.get("x-shim", {}), definition["properties"]["type"]["const"]
         (answers if shim.get("answer") else events).append((name, frame))
         statements = [state.statement(name, field, op) for field, op in shim.get("state", {}).items()]
+        if "state_unless" in shim:  # a thread's read, say, moves none of the channel's state
+            statements.insert(0, f"if ({state.path(name, shim['state_unless'])}) return;")
         if "replace_data" in shim:
             keep = "".join(f", {field}: this.data.{field}" for field in kept)
             statements.insert(

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 
 from chat.importing.exporter import export_response
-from chat.models import Ban, Channel, ChatUser, Flag, Member, Message, Mute, Reaction, Read
+from chat.models import Ban, Channel, ChatUser, Flag, Member, Message, Mute, Reaction, Read, ThreadRead
 
 
 @admin.register(ChatUser)
@@ -69,6 +69,13 @@ class ReactionAdmin(admin.ModelAdmin[Reaction]):
 class ReadAdmin(admin.ModelAdmin[Read]):
     list_display = ("channel", "user", "last_read", "last_read_message_id")
     search_fields = ("channel__cid", "user__id")
+
+
+@admin.register(ThreadRead)
+class ThreadReadAdmin(admin.ModelAdmin[ThreadRead]):
+    list_display = ("parent", "user", "last_read", "last_read_message_id")
+    search_fields = ("parent__message_id", "user__id")
+    raw_id_fields = ("parent", "user")
 
 
 @admin.register(Flag)

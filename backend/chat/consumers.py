@@ -491,7 +491,9 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
         self._reply_ok(frame.request_id)
 
     async def on_message_read(self, frame: frames.ClientMessageRead) -> None:
-        mark = await on_database(services.mark_read)(self._actor, frame.cid, frame.message_id)
+        mark = await on_database(services.mark_read)(
+            self._actor, frame.cid, frame.message_id, frame.thread_id
+        )
         await self.hub.publish(mark.ref.group, to_text(mark.event), exclude=self.connection_id)
         await self.hub.notify([self.user_group], to_text(mark.notice), exclude=self.connection_id)
         if frame.request_id is not None:

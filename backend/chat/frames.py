@@ -891,6 +891,14 @@ class ClientMessageRead(BaseModel):
             title="MessageId",
         ),
     ] = None
+    thread_id: Annotated[
+        str | None,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ] = None
 
 
 class UpdatedMessage(BaseModel):
@@ -1716,6 +1724,14 @@ class MessageReadEvent(BaseModel):
             title="MessageId",
         ),
     ] = None
+    thread_id: Annotated[
+        str | None,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ] = None
     user: User
     created_at: Annotated[
         AwareDatetime,
@@ -2203,6 +2219,14 @@ class NotificationMarkReadEvent(BaseModel):
     channel_id: str
     user: User
     last_read_message_id: Annotated[
+        str | None,
+        Field(
+            description="A message id. Client-chosen ids are idempotency keys.",
+            pattern="^[A-Za-z0-9_-]{1,255}$",
+            title="MessageId",
+        ),
+    ] = None
+    thread_id: Annotated[
         str | None,
         Field(
             description="A message id. Client-chosen ids are idempotency keys.",

@@ -159,6 +159,28 @@ class Read(models.Model):
         return f"{self.user_id} read {self.channel} to {self.last_read_message_id or '-'}"
 
 
+class ThreadRead(models.Model):
+    """How far a user has read a thread (Stream's per-thread read state), one per participant.
+
+    Made for the parent's author and each replier when a reply is stored (the replier has read up
+    to it), and moved by message.read with a thread_id. A thread's unread count is not kept but
+    counted: the replies after the mark that others sent and that are not deleted
+    (chat.services.reads.unread_threads), so an edit, a delete or a mute needs nothing here.
+    """
+
+    parent = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="thread_reads")
+    user = models.ForeignKey(ChatUser, on_delete=models.CASCADE, related_name="thread_reads")
+    last_read = models.DateTimeField()
+    last_read_seq = models.BigIntegerField(default=0)
+    last_read_message_id = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "parent"], name="thread_read_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read thread {self.parent_id} to {self.last_read_message_id or '-'}"
+
+
 class Reaction(models.Model):
     """One user's reaction of one type to a message (Stream: one per type per user per message)."""
 

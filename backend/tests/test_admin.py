@@ -20,10 +20,11 @@ def operator(db: None) -> Client:
     return client
 
 
-@pytest.mark.parametrize("model", ["chatuser", "channel", "member", "message", "read"])
+@pytest.mark.parametrize("model", ["chatuser", "channel", "member", "message", "read", "threadread"])
 def test_admin_lists_every_chat_model(operator: Client, model: str) -> None:
     services.prepare_watch(ALICE, "messaging:demo", None)
     services.post_message(ALICE, "messaging:demo", "hello world", "m1")
+    services.post_message(ALICE, "messaging:demo", "a reply", "r1", parent_id="m1")
     services.mark_read(ALICE, "messaging:demo")
     page = operator.get(f"/admin/chat/{model}/")
     assert page.status_code == 200

@@ -180,3 +180,112 @@ async def test_notification_mark_read_reaches_the_readers_other_sockets(room: Ro
     )
     assert all(f["type"] != "notification.mark_read" for f in await room.bob.drain())
     assert all(f["type"] != "notification.mark_read" for f in await room.alice.drain())
+
+
+# Thread read state (Stream's per-thread unread: getUnreadCount's threads, markRead({thread_id}))
+
+
+async def _threads(client: Checked) -> dict[str, int]:
+    counts = await _counts(client)
+    threads = {t["parent_message_id"]: t["unread_count"] for t in counts["threads"]}
+    assert counts["total_unread_threads_count"] == len(threads)
+    return threads
+
+
+async def test_thread_replies_are_unread_for_the_parents_author_until_they_read_the_thread(
+    room: Room,
+) -> None:
+    parent = await room.alice.say("parent")
+    await room.bob.say("one", parent_id=parent["id"])
+    second = await room.bob.say("two", parent_id=parent["id"])
+    counts = await _counts(room.alice)
+    assert counts["total_unread_threads_count"] == 1
+    (thread,) = counts["threads"]
+    assert thread["parent_message_id"] == parent["id"] and thread["unread_count"] == 2
+    assert "last_read_message_id" not in thread  # nothing of the thread read yet
+    assert await _threads(room.bob) == {}  # his own replies: he has read up to them
+    read = await room.alice.ask("message.read", cid=ROOM, thread_id=parent["id"])
+    assert read["type"] == "message.read" and read["thread_id"] == parent["id"]
+    assert read["last_read_message_id"] == second["id"]
+    assert await _threads(room.alice) == {}
+    third = await room.bob.say("three", parent_id=parent["id"])
+    (thread,) = (await _counts(room.alice))["threads"]
+    assert thread["unread_count"] == 1 and thread["last_read_message_id"] == second["id"]
+    assert third["parent_id"] == parent["id"]
+
+
+async def test_a_replier_follows_the_thread_and_a_member_who_never_took_part_does_not(room: Room) -> None:
+    carol = await room.open("carol")
+    await room.alice.ask("channel.members.add", cid=ROOM, user_ids=["carol"])
+    parent = await room.alice.say("parent")
+    await room.bob.say("mine", parent_id=parent["id"])
+    await room.alice.say("yours", parent_id=parent["id"])
+    await room.alice.say("and another", parent_id=parent["id"])
+    assert await _threads(room.bob) == {parent["id"]: 2}
+    assert await _threads(room.alice) == {}  # her reply came after bob's: she has read up to it
+    assert await _threads(carol) == {}
+
+
+async def test_a_thread_read_leaves_the_channel_read_state_and_tells_the_readers_other_sockets(
+    room: Room,
+) -> None:
+    other = await room.open("bob")
+    parent = await room.bob.say("parent")
+    await room.alice.say("in the channel")
+    await room.alice.say("in the thread", parent_id=parent["id"])
+    await room.quiet()
+    await other.drain(0.05)
+    read = await room.bob.ask("message.read", cid=ROOM, thread_id=parent["id"])
+    assert read["thread_id"] == parent["id"]
+    notice = await other.next_of("notification.mark_read")
+    assert notice["thread_id"] == parent["id"] and notice["unread_threads"] == 0
+    assert notice["unread_count"] == 1 and notice["total_unread_count"] == 1  # the channel's, kept
+    assert await _unread(room.bob) == {ROOM: 1}
+    reads = {r["user"]["id"]: r for r in (await room.bob.watch(ROOM))["read"]}
+    assert reads["bob"]["unread_messages"] == 1
+
+
+async def test_thread_unread_leaves_out_deleted_replies_and_muted_users(room: Room) -> None:
+    parent = await room.alice.say("parent")
+    doomed = await room.bob.say("soon gone", parent_id=parent["id"])
+    assert await _threads(room.alice) == {parent["id"]: 1}
+    await room.bob.ask("message.delete", id=doomed["id"])
+    assert await _threads(room.alice) == {}
+    await room.bob.say("again", parent_id=parent["id"])
+    assert await _threads(room.alice) == {parent["id"]: 1}
+    await room.alice.ask("user.mute", target_id="bob")
+    assert await _threads(room.alice) == {}
+    await room.alice.ask("user.unmute", target_id="bob")
+    assert await _threads(room.alice) == {parent["id"]: 1}
+
+
+async def test_thread_unread_ends_with_the_membership(room: Room) -> None:
+    parent = await room.bob.say("parent")
+    await room.alice.say("a reply", parent_id=parent["id"])
+    assert await _threads(room.bob) == {parent["id"]: 1}
+    await room.alice.ask("channel.members.remove", cid=ROOM, user_ids=["bob"])
+    assert await _threads(room.bob) == {}
+
+
+async def test_first_health_check_and_mark_unread_carry_the_unread_threads(room: Room) -> None:
+    first = await room.alice.say("first")
+    for parent_text in ("one", "two"):
+        parent = await room.alice.say(parent_text)
+        await room.bob.say("reply", parent_id=parent["id"])
+    assert (await room.open("alice")).hello["me"]["unread_threads"] == 2
+    marked = await room.alice.ask("message.unread", cid=ROOM, message_id=first["id"])
+    assert marked["unread_threads"] == 2
+
+
+async def test_message_read_of_a_thread_refuses_a_reply_an_unknown_id_both_ids_and_outsiders(
+    room: Room,
+) -> None:
+    parent = await room.alice.say("parent")
+    reply = await room.bob.say("reply", parent_id=parent["id"])
+    await room.alice.refused("message.read", "not_found", cid=ROOM, thread_id=reply["id"])
+    await room.alice.refused("message.read", "not_found", cid=ROOM, thread_id="no-such-message")
+    await room.alice.refused(
+        "message.read", "invalid_field", cid=ROOM, thread_id=parent["id"], message_id=parent["id"]
+    )
+    await room.mallory.refused("message.read", "not_allowed", cid=ROOM, thread_id=parent["id"])
+    assert await _threads(room.alice) == {parent["id"]: 1}  # nothing was marked by any of them

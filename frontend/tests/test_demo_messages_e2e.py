@@ -54,8 +54,9 @@ def test_demo_reaction_count_reaches_the_other_user(open_demo: OpenDemo) -> None
     expect(chip(bob, message_id, "like")).to_have_attribute("data-own", "false")
 
 
-def test_demo_thread_reply_count_reaches_the_other_user(open_demo: OpenDemo) -> None:
-    """Bob replies in a thread on Alice's message: Alice sees "1 reply", opens it and reads it."""
+def test_demo_thread_reply_count_and_unread_badge_reach_the_other_user(open_demo: OpenDemo) -> None:
+    """Bob replies in a thread on Alice's message: Alice sees "1 reply" and "1 new", opens it and
+    reads it (the badge goes), and a later reply brings the badge back while the thread is shut."""
     alice = open_demo("alice")
     bob = open_demo("bob")
     text = unique("start a thread")
@@ -70,13 +71,26 @@ def test_demo_thread_reply_count_reaches_the_other_user(open_demo: OpenDemo) -> 
     bob.page.get_by_test_id("thread-send-button").click()
     expect(bob.reply(reply)).to_have_count(1)
 
-    summary = alice.message_by_id(message_id).get_by_test_id("reply-count")
-    expect(summary).to_have_text("1 reply")
-    # The reply lives in the thread, not in the channel's list.
+    summary = alice.message_by_id(message_id).get_by_test_id("thread-summary")
+    expect(summary.get_by_test_id("reply-count")).to_have_text("1 reply")
+    expect(summary.get_by_test_id("thread-unread")).to_have_text("1 new")  # her thread, not read
+    # Bob has read up to his own reply; the reply lives in the thread, not in the channel's list.
+    expect(bob.message_by_id(message_id).get_by_test_id("reply-count")).to_have_text("1 reply")
+    expect(bob.message_by_id(message_id).get_by_test_id("thread-unread")).to_have_count(0)
     expect(alice.message(reply)).to_have_count(0)
     summary.click()
     expect(alice.reply(reply)).to_have_count(1)
     expect(alice.reply(reply)).to_contain_text("Bob")
+    expect(summary.get_by_test_id("thread-unread")).to_have_count(0)  # opening it read it
+
+    alice.page.get_by_test_id("thread-close").click()
+    later = unique("a later reply from bob")
+    bob.page.get_by_test_id("thread-composer-input").fill(later)
+    bob.page.get_by_test_id("thread-send-button").click()
+    expect(summary.get_by_test_id("reply-count")).to_have_text("2 replies")
+    expect(summary.get_by_test_id("thread-unread")).to_have_text("1 new")
+    alice.page.reload()  # the count is the server's, not the page's
+    expect(alice.message_by_id(message_id).get_by_test_id("thread-unread")).to_have_text("1 new")
 
 
 def test_demo_edit_shows_edited_to_the_other_user(open_demo: OpenDemo) -> None:

@@ -228,6 +228,7 @@ export function channelState<B extends Base>(base: B) {
           delete state.typing[frame.user.id];
           return;
         case 'message.read':
+          if (frame.thread_id) return;
           state.read[frame.user.id] = {
             user: frame.user,
             last_read: frame.created_at,
@@ -293,6 +294,7 @@ export function channelState<B extends Base>(base: B) {
           state.unreadCount = frame.unread_count;
           return;
         case 'notification.mark_read':
+          if (frame.thread_id) return;
           state.read[frame.user.id] = {
             user: frame.user,
             last_read: frame.created_at,

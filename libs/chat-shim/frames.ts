@@ -323,13 +323,14 @@ export interface ClientTypingStop {
   parent_id?: MessageId;
 }
 /**
- * Mark the channel read up to `message_id` (default: its newest message). Stored, relayed to the other watchers, and answered with the message.read event.
+ * Mark the channel read up to `message_id` (default: its newest message); with `thread_id` (Stream's markRead({thread_id})), the thread of that parent message up to its newest reply instead, leaving the channel's read state as it was. Stored, relayed to the other watchers, and answered with the message.read event.
  */
 export interface ClientMessageRead {
   type: 'message.read';
   request_id?: RequestId;
   cid: Cid;
   message_id?: MessageId;
+  thread_id?: MessageId;
 }
 /**
  * Edit a message (Stream's client.updateMessage). The text and the given fields replace the old ones; answered with the message.updated event every watcher gets.
@@ -999,7 +1000,7 @@ export interface TypingStopEvent {
   created_at: Timestamp;
 }
 /**
- * Stream's message.read event: sent to the channel's other watchers, and to the reader as the answer to its message.read.
+ * Stream's message.read event: sent to the channel's other watchers, and to the reader as the answer to its message.read. With `thread_id`, the user read that thread (up to `last_read_message_id`, its newest reply), not the channel.
  */
 export interface MessageReadEvent {
   type: 'message.read';
@@ -1008,6 +1009,7 @@ export interface MessageReadEvent {
   channel_type: string;
   channel_id: string;
   last_read_message_id?: MessageId;
+  thread_id?: MessageId;
   user: User;
   created_at: Timestamp;
 }
@@ -1196,7 +1198,7 @@ export interface UnreadChannelType {
   unread_count: number;
 }
 /**
- * One thread's unread count in unread.counts (Jatte keeps no per-thread read state yet: the list is empty).
+ * One thread's unread count in unread.counts, for a participant (the parent's author or a replier): the replies after their last read of the thread (`last_read_message_id`, absent while they have read none) that others sent, not deleted, not by a user they mute.
  */
 export interface UnreadThread {
   parent_message_id: MessageId;
@@ -1353,7 +1355,7 @@ export interface NotificationMessageNewEvent {
   created_at: Timestamp;
 }
 /**
- * Stream's notification.mark_read: the user read the channel (message.read); to the reader's other sockets, with the user's new counts.
+ * Stream's notification.mark_read: the user read the channel (message.read), or with `thread_id` that thread; to the reader's other sockets, with the user's new counts (`unread_threads`: threads with unread replies).
  */
 export interface NotificationMarkReadEvent {
   type: 'notification.mark_read';
@@ -1362,6 +1364,7 @@ export interface NotificationMarkReadEvent {
   channel_id: string;
   user: User;
   last_read_message_id?: MessageId;
+  thread_id?: MessageId;
   unread_count: number;
   total_unread_count: number;
   unread_channels: number;

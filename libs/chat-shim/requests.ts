@@ -429,12 +429,19 @@ export function channelRequests<B extends Base>(base: B) {
     }
 
     /**
-     * Mark the channel read up to `message_id` (default: its newest message). Stored, relayed to
-     * the other watchers, and answered with the message.read event.
+     * Mark the channel read up to `message_id` (default: its newest message); with `thread_id`
+     * (Stream's markRead({thread_id})), the thread of that parent message up to its newest reply
+     * instead, leaving the channel's read state as it was. Stored, relayed to the other watchers,
+     * and answered with the message.read event.
      */
-    markRead(): Promise<{ event: F.MessageReadEvent }> {
+    markRead(
+      data: { thread_id?: F.ClientMessageRead['thread_id'] } = {},
+    ): Promise<{ event: F.MessageReadEvent }> {
       return this.client
-        .request<F.MessageReadEvent>({ type: 'message.read', cid: this.cid }, this)
+        .request<F.MessageReadEvent>(
+          { type: 'message.read', cid: this.cid, thread_id: data.thread_id },
+          this,
+        )
         .then((event) => ({ event }));
     }
 

@@ -28,7 +28,7 @@ from chat.models import Channel, ChatUser, Flag, Member, Message, Reaction
 from chat.services import permissions, queries, uploads
 from chat.services.channels import ChannelRef, access_channel, message_rows, ref_of
 from chat.services.events import Outcome, message_event
-from chat.services.reads import recount
+from chat.services.reads import follow_threads, recount
 from chat.services.users import sign_in, users_by_id
 from chat.shapes import Extras, message_shape, reaction_shape, user_shape
 
@@ -454,7 +454,7 @@ def _store(new: list[_New], now: datetime) -> dict[int, tuple[int, list[str]]]:
                 for p in Message.objects.select_for_update()
                 .filter(seq__in=seqs)
                 .order_by("seq")  # every process locks parents in one order: no deadlock
-                .only("seq", "reply_count", "thread_participants")
+                .only("seq", "user_id", "created_at", "reply_count", "thread_participants")
             }
             for item in replies:
                 assert item.parent is not None
@@ -464,6 +464,7 @@ def _store(new: list[_New], now: datetime) -> dict[int, tuple[int, list[str]]]:
                     parent.thread_participants = [*parent.thread_participants, item.message.user_id]
                 snapshots[item.index] = (parent.reply_count, list(parent.thread_participants))
             Message.objects.bulk_update(list(locked.values()), ["reply_count", "thread_participants"])
+            follow_threads([(locked[item.parent.seq], item.message) for item in replies if item.parent])
     return snapshots
 
 

@@ -9,6 +9,10 @@ Each member's count is kept in their read row (`Read.unread_messages`), so a cha
 counts (chat.services.messages, in its transaction), and every change that can move them counts
 them again from the messages (a read mark moving either way, a deleted message, a mute). A mute
 that ends by its timeout is counted again with the next of those changes.
+
+Threads have their own read state (ThreadRead), for their participants: the parent's author and
+each replier, who has read the thread up to their own reply. A thread's unread replies are counted
+when asked for (`unread_threads`), never kept.
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ from django.utils import timezone
 
 from chat import frames
 from chat.auth import Actor
-from chat.exceptions import NotFound
-from chat.models import Channel, ChatUser, Member, Message, Read
+from chat.exceptions import InvalidField, NotFound
+from chat.models import Channel, ChatUser, Member, Message, Read, ThreadRead
 from chat.services import queries
 from chat.services.channels import ChannelRef, access_channel
 from chat.shapes import user_shape
@@ -32,6 +36,7 @@ from chat.shapes import user_shape
 __all__ = [
     "MAX_READ_STATES",
     "UnreadSummary",
+    "follow_threads",
     "mark_read",
     "mark_unread",
     "message_notice",
@@ -42,6 +47,7 @@ __all__ = [
     "unread_count",
     "unread_counts",
     "unread_summary",
+    "unread_threads",
 ]
 
 MAX_READ_STATES = 100  # read state listed per watch; Stream stops read events above 100 watchers
@@ -141,9 +147,48 @@ def unread_summary(user_id: str) -> UnreadSummary:
     return summary
 
 
+def unread_threads(user_id: str) -> list[queries.UnreadThreadRow]:
+    """The threads with replies unread for the user: by parent message id, with the mark's time
+    and message and the count (see the module's docstring)."""
+    return queries.unread_thread_rows(user_id, timezone.now())
+
+
+def follow_threads(replies: list[tuple[Message, Message]]) -> None:
+    """Read state for the participants of threads that just got these (parent, reply) pairs, in
+    the replies' transaction: the parent's author starts reading from the parent (when the thread
+    is new to them), and each replier has read up to their latest reply."""
+    now = timezone.now()
+    parents = {parent.seq: parent for parent, _ in replies}
+    ThreadRead.objects.bulk_create(
+        [
+            ThreadRead(parent_id=seq, user_id=parent.user_id, last_read=parent.created_at, last_read_seq=seq)
+            for seq, parent in parents.items()
+        ],
+        ignore_conflicts=True,
+    )
+    latest = {(reply.user_id, parent.seq): reply for parent, reply in replies}  # the last one wins
+    ThreadRead.objects.bulk_create(
+        [
+            ThreadRead(
+                parent_id=parent_seq,
+                user_id=user_id,
+                last_read=now,
+                last_read_seq=reply.seq,
+                last_read_message_id=reply.message_id,
+            )
+            for (user_id, parent_seq), reply in sorted(latest.items())
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "parent"],
+        update_fields=["last_read", "last_read_seq", "last_read_message_id"],
+    )
+
+
 def unread_counts(actor: Actor) -> frames.UnreadCounts:
-    """Stream's getUnreadCount(): per channel with unread messages, per channel type, in total."""
+    """Stream's getUnreadCount(): per channel with unread messages, per channel type, in total;
+    and per thread with unread replies."""
     summary = unread_summary(actor.id)
+    threads = unread_threads(actor.id)
     by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     listed: list[dict[str, Any]] = []
     for cid, kind, last_read, count in sorted(summary.channels.values()):
@@ -156,13 +201,21 @@ def unread_counts(actor: Actor) -> frames.UnreadCounts:
         {
             "type": "unread.counts",
             "total_unread_count": summary.total,
-            "total_unread_threads_count": 0,
+            "total_unread_threads_count": len(threads),
             "channels": listed,
             "channel_type": [
                 {"channel_type": kind, "channel_count": n, "unread_count": total}
                 for kind, (n, total) in sorted(by_type.items())
             ],
-            "threads": [],
+            "threads": [
+                {
+                    "parent_message_id": parent_id,
+                    "last_read": last_read,
+                    "last_read_message_id": last_id or None,
+                    "unread_count": count,
+                }
+                for parent_id, last_read, last_id, count in threads
+            ],
         }
     )
 
@@ -177,11 +230,18 @@ class ReadMark:
     notice: frames.NotificationMarkReadEvent
 
 
-def mark_read(actor: Actor, cid: str, message_id: str | None = None) -> ReadMark:
-    """Stores how far the actor has read (default: the newest message) and returns the events."""
+def mark_read(
+    actor: Actor, cid: str, message_id: str | None = None, thread_id: str | None = None
+) -> ReadMark:
+    """Stores how far the actor has read (default: the newest message), or with `thread_id` that
+    thread (to its newest reply), and returns the events."""
     from chat.services.users import sign_in  # users imports this module for unread counts
 
+    if thread_id is not None and message_id is not None:
+        raise InvalidField("message.read takes `message_id` or `thread_id`, not both")
     ref = access_channel(actor, cid)
+    if thread_id is not None:
+        return _mark_thread_read(ref, sign_in(actor), thread_id)
     messages = Message.objects.filter(channel_id=ref.pk)
     if message_id:
         target = messages.filter(message_id=message_id).values_list("seq", "message_id").first()
@@ -220,7 +280,52 @@ def mark_read(actor: Actor, cid: str, message_id: str | None = None) -> ReadMark
         unread_count=summary.of(ref.pk),
         total_unread_count=summary.total,
         unread_channels=summary.unread_channels,
-        unread_threads=0,
+        unread_threads=len(unread_threads(user.id)),
+        created_at=now,
+    )
+    return ReadMark(ref, event, notice)
+
+
+def _mark_thread_read(ref: ChannelRef, user: ChatUser, thread_id: str) -> ReadMark:
+    """Stream's markRead({thread_id}): the user has read the thread of that parent message up to
+    its newest reply; the channel's read state stays as it was."""
+    parent = (
+        Message.objects.filter(channel_id=ref.pk, message_id=thread_id, parent_id="")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    if parent is None:
+        raise NotFound(f"message {thread_id!r} is not a thread's parent in channel {ref.cid!r}")
+    newest = Message.objects.filter(parent_id=thread_id).order_by("-seq").values_list("seq", "message_id")
+    seq, last_id = newest.first() or (parent, "")
+    now = timezone.now()
+    ThreadRead.objects.update_or_create(
+        parent_id=parent,
+        user=user,
+        defaults={"last_read": now, "last_read_seq": seq, "last_read_message_id": last_id},
+    )
+    summary = unread_summary(user.id)
+    shaped = user_shape(user)
+    event = frames.MessageReadEvent(
+        cid=ref.cid,
+        channel_type=ref.type,
+        channel_id=ref.id,
+        last_read_message_id=last_id or None,
+        thread_id=thread_id,
+        user=shaped,
+        created_at=now,
+    )
+    notice = frames.NotificationMarkReadEvent.model_construct(
+        cid=ref.cid,
+        channel_type=ref.type,
+        channel_id=ref.id,
+        user=shaped,
+        last_read_message_id=last_id or None,
+        thread_id=thread_id,
+        unread_count=summary.of(ref.pk),
+        total_unread_count=summary.total,
+        unread_channels=summary.unread_channels,
+        unread_threads=len(unread_threads(user.id)),
         created_at=now,
     )
     return ReadMark(ref, event, notice)
@@ -262,7 +367,7 @@ def mark_unread(
         unread_count=unread,
         total_unread_count=summary.total,
         unread_channels=summary.unread_channels,
-        unread_threads=0,
+        unread_threads=len(unread_threads(user.id)),
         created_at=timezone.now(),
     )
     return ref, event

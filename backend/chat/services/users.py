@@ -17,7 +17,7 @@ from chat.models import ChatUser, Mute
 from chat.services import permissions
 from chat.services.filters import Field, as_text, autocomplete, column, compile_filter, compile_sort
 from chat.services.permissions import effective_role
-from chat.services.reads import unread_summary
+from chat.services.reads import unread_summary, unread_threads
 from chat.shapes import mute_shape, user_shape
 
 __all__ = [
@@ -86,7 +86,7 @@ def own_user(actor: Actor, stored_role: str | None = None) -> frames.OwnUser:
         unread_count=unread.total,
         total_unread_count=unread.total,
         unread_channels=unread.unread_channels,
-        unread_threads=0,
+        unread_threads=len(unread_threads(actor.id)),
         devices=[],
     )
 

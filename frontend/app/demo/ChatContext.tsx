@@ -5,6 +5,7 @@ import { createContext, useContext } from 'react';
 import type { ChatChannel, ChatClient } from '../../lib/getStreamClient';
 import type { Capabilities } from './capabilities';
 import type { ChatMessage } from './format';
+import type { UnreadThreads } from './useUnreadThreads';
 
 /** What every component of a signed-in chat reads: who, where, what they may do, and the page's own actions. */
 export interface ChatContextValue {
@@ -14,6 +15,10 @@ export interface ChatContextValue {
   capabilities: Capabilities;
   /** Opens the thread panel on a top-level message. */
   openThread(parentId: string): void;
+  /** Unread replies of the user's threads, by parent message id. */
+  unreadThreads: UnreadThreads;
+  /** Marks a thread read (Stream's markRead({ thread_id })), then its badge goes. */
+  readThread(parentId: string): Promise<void>;
   /** Puts a message above the channel's composer as the quote of the next message. */
   quote(message: ChatMessage): void;
   /** Scrolls the channel to a message and flashes it; with `channelId`, that channel opens first. */

@@ -19,6 +19,7 @@ import { ThreadPanel } from './ThreadPanel';
 import { TypingIndicator } from './TypingIndicator';
 import { useChannelList } from './useChannelList';
 import { banOf, type BanEvents, useChatEvents, useDemoSession } from './useDemoSession';
+import { useUnreadThreads } from './useUnreadThreads';
 import { type DemoUserId, DEMO_CHANNEL, demoChannel } from './users';
 
 /** What shows beside the messages: one thread, the members, or nothing. */
@@ -67,6 +68,7 @@ export function DemoChat({ userId, channelId }: { userId: DemoUserId; channelId?
   const timers = useRef<{ notice?: number; flash?: number }>({});
 
   const list = useChannelList(client, userId);
+  const unreadThreads = useUnreadThreads(client, userId);
   const [composing, setComposing] = useState(false);
   const unread = totalUnread(list.channels);
   useEffect(() => {
@@ -137,6 +139,11 @@ export function DemoChat({ userId, channelId }: { userId: DemoUserId; channelId?
           userId,
           capabilities: new Capabilities(channel.data?.own_capabilities ?? []),
           openThread: (parentId) => setSide({ kind: 'thread', parentId }),
+          unreadThreads: unreadThreads.threads,
+          readThread: async (parentId) => {
+            await channel.markRead({ thread_id: parentId });
+            await unreadThreads.refresh();
+          },
           quote: setQuoted,
           jumpTo,
           notify,

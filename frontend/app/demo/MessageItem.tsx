@@ -129,8 +129,9 @@ function EditForm({ message, onDone }: { message: ChatMessage; onDone(): void })
 
 /** The thread line under a message: "2 replies" with who took part; a click opens the thread. */
 function ThreadSummary({ message }: { message: ChatMessage }) {
-  const { openThread } = useChat();
+  const { openThread, unreadThreads } = useChat();
   const count = message.reply_count ?? 0;
+  const unread = unreadThreads[message.id] ?? 0;
   if (count === 0) return null;
   return (
     <button
@@ -147,6 +148,15 @@ function ThreadSummary({ message }: { message: ChatMessage }) {
         ))}
       </span>
       <span data-testid="reply-count">{plural(count, 'reply', 'replies')}</span>
+      {unread > 0 && (
+        <span
+          className="thread-unread"
+          data-testid="thread-unread"
+          aria-label={`${plural(unread, 'unread reply', 'unread replies')}`}
+        >
+          {unread} new
+        </span>
+      )}
     </button>
   );
 }

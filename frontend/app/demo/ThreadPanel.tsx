@@ -20,7 +20,7 @@ interface ThreadPanelProps {
 
 /** The thread beside the channel: its first message, the replies (oldest first) and a composer. */
 export function ThreadPanel({ parentId, onClose, disabledReason }: ThreadPanelProps) {
-  const { channel } = useChat();
+  const { channel, readThread } = useChat();
   const [loadError, setLoadError] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(false);
   const end = useRef<HTMLLIElement>(null);
@@ -48,6 +48,13 @@ export function ThreadPanel({ parentId, onClose, disabledReason }: ThreadPanelPr
   useEffect(() => {
     end.current?.scrollIntoView({ block: 'end' });
   }, [lastId]);
+  // Open, the thread is read: once it has loaded, and again with each reply that arrives. (The
+  // context's readThread is new each render; the latest is called, not re-run for.)
+  const read = useRef(readThread);
+  read.current = readThread;
+  useEffect(() => {
+    if (loaded) void read.current(parentId).catch(() => undefined);
+  }, [loaded, parentId, lastId]);
 
   return (
     <aside className="side-panel thread-panel" data-testid="thread-panel" aria-label="Thread">

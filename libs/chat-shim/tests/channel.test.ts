@@ -321,6 +321,24 @@ describe('markRead', () => {
       unread_messages: 0,
     });
   });
+
+  test('markRead({ thread_id }) sends the thread; its answer leaves the channel’s read state', async () => {
+    const channel = await watchGeneral();
+    const before = JSON.parse(JSON.stringify(channel.state.read));
+    const marking = channel.markRead({ thread_id: 'm1' });
+    const request = await nextFrame(server);
+    expect(request).toEqual({
+      type: 'message.read',
+      request_id: expect.any(String),
+      cid: CID,
+      thread_id: 'm1',
+    });
+    const event = { ...messageRead(alice, 'r2', request.request_id), thread_id: 'm1' };
+    server.send(event);
+
+    await expect(marking).resolves.toEqual({ event });
+    expect(channel.state.read).toEqual(before);
+  });
 });
 
 describe('typing', () => {

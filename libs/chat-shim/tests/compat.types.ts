@@ -183,6 +183,10 @@ export async function compat(): Promise<void> {
   // markRead(): { event } as Stream's EventAPIResponse has it, minus `duration`.
   const marked = await channel.markRead();
   const readEvent: StreamEvent = marked.event;
+  // markRead({ thread_id }): a thread's read, with Stream's option and the event's field.
+  const threadOptions: Parameters<StreamChannel['markRead']>[0] = { thread_id: 'parent' };
+  const threadRead = await channel.markRead({ thread_id: threadOptions?.thread_id });
+  const readThread: StreamEvent['thread_id'] = threadRead.event.thread_id;
   const member: ChannelMemberResponse | undefined = channel.state.members[readEvent.user?.id ?? ''];
 
   // keystroke / stopTyping: Stream's signatures, less the options.
@@ -227,7 +231,7 @@ export async function compat(): Promise<void> {
     localMessages,
     read,
   ];
-  void [sentMessage, member, stopTyping, streamKeystroke, code, uploaded];
+  void [sentMessage, member, stopTyping, streamKeystroke, code, uploaded, readThread];
 }
 
 /** The calls of issue 8: messages, reactions, threads, pins, moderation, and where Stream keeps

@@ -363,6 +363,16 @@ describe('unread counts', () => {
     expect(client.user).toMatchObject({ id: 'alice', total_unread_count: 5, unread_channels: 2 });
   });
 
+  test('notification.mark_read of a thread sets the totals and leaves the channel’s count and read entry', async () => {
+    const channel = await watchGeneral(2);
+    const read = JSON.parse(JSON.stringify(channel.state.read));
+    server.send({ ...markRead(0), thread_id: 'm1', unread_threads: 3 });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(channel.state.unreadCount).toBe(2);
+    expect(channel.state.read).toEqual(read);
+    expect(client.user).toMatchObject({ total_unread_count: 5, unread_threads: 3 });
+  });
+
   test('notification.mark_read (another tab read it) sets the count, the read entry and the totals', async () => {
     const channel = await watchGeneral(2);
     server.send(markRead(0));
