@@ -196,7 +196,7 @@ async def test_thread_replies_are_unread_for_the_parents_author_until_they_read_
     room: Room,
 ) -> None:
     parent = await room.alice.say("parent")
-    await room.bob.say("one", parent_id=parent["id"])
+    first = await room.bob.say("one", parent_id=parent["id"])
     second = await room.bob.say("two", parent_id=parent["id"])
     counts = await _counts(room.alice)
     assert counts["total_unread_threads_count"] == 1
@@ -208,6 +208,10 @@ async def test_thread_replies_are_unread_for_the_parents_author_until_they_read_
     assert read["type"] == "message.read" and read["thread_id"] == parent["id"]
     assert read["last_read_message_id"] == second["id"]
     assert await _threads(room.alice) == {}
+    up_to = await room.alice.ask("message.read", cid=ROOM, thread_id=parent["id"], message_id=first["id"])
+    assert up_to["last_read_message_id"] == first["id"]  # back to the first reply: one unread
+    assert await _threads(room.alice) == {parent["id"]: 1}
+    await room.alice.ask("message.read", cid=ROOM, thread_id=parent["id"])
     third = await room.bob.say("three", parent_id=parent["id"])
     (thread,) = (await _counts(room.alice))["threads"]
     assert thread["unread_count"] == 1 and thread["last_read_message_id"] == second["id"]
@@ -277,7 +281,7 @@ async def test_first_health_check_and_mark_unread_carry_the_unread_threads(room:
     assert marked["unread_threads"] == 2
 
 
-async def test_message_read_of_a_thread_refuses_a_reply_an_unknown_id_both_ids_and_outsiders(
+async def test_message_read_of_a_thread_refuses_a_reply_an_unknown_id_a_message_not_in_it_and_outsiders(
     room: Room,
 ) -> None:
     parent = await room.alice.say("parent")
@@ -285,7 +289,7 @@ async def test_message_read_of_a_thread_refuses_a_reply_an_unknown_id_both_ids_a
     await room.alice.refused("message.read", "not_found", cid=ROOM, thread_id=reply["id"])
     await room.alice.refused("message.read", "not_found", cid=ROOM, thread_id="no-such-message")
     await room.alice.refused(
-        "message.read", "invalid_field", cid=ROOM, thread_id=parent["id"], message_id=parent["id"]
-    )
+        "message.read", "not_found", cid=ROOM, thread_id=parent["id"], message_id=parent["id"]
+    )  # not a reply of that thread
     await room.mallory.refused("message.read", "not_allowed", cid=ROOM, thread_id=parent["id"])
     assert await _threads(room.alice) == {parent["id"]: 1}  # nothing was marked by any of them

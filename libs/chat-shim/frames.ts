@@ -323,7 +323,7 @@ export interface ClientTypingStop {
   parent_id?: MessageId;
 }
 /**
- * Mark the channel read up to `message_id` (default: its newest message); with `thread_id` (Stream's markRead({thread_id})), the thread of that parent message up to its newest reply instead, leaving the channel's read state as it was. Stored, relayed to the other watchers, and answered with the message.read event.
+ * Mark the channel read up to `message_id` (default: its newest message); with `thread_id` (Stream's markRead({thread_id})), the thread of that parent message instead, up to its newest reply (or its reply `message_id`), leaving the channel's read state as it was. Stored, relayed to the other watchers, and answered with the message.read event.
  */
 export interface ClientMessageRead {
   type: 'message.read';

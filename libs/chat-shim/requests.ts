@@ -430,9 +430,9 @@ export function channelRequests<B extends Base>(base: B) {
 
     /**
      * Mark the channel read up to `message_id` (default: its newest message); with `thread_id`
-     * (Stream's markRead({thread_id})), the thread of that parent message up to its newest reply
-     * instead, leaving the channel's read state as it was. Stored, relayed to the other watchers,
-     * and answered with the message.read event.
+     * (Stream's markRead({thread_id})), the thread of that parent message instead, up to its newest
+     * reply (or its reply `message_id`), leaving the channel's read state as it was. Stored,
+     * relayed to the other watchers, and answered with the message.read event.
      */
     markRead(
       data: { thread_id?: F.ClientMessageRead['thread_id'] } = {},

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from chat import frames
 from chat.auth import Actor
-from chat.exceptions import InvalidField, NotFound
+from chat.exceptions import NotFound
 from chat.models import Channel, ChatUser, Member, Message, Read, ThreadRead
 from chat.services import queries
 from chat.services.channels import ChannelRef, access_channel
@@ -237,11 +237,9 @@ def mark_read(
     thread (to its newest reply), and returns the events."""
     from chat.services.users import sign_in  # users imports this module for unread counts
 
-    if thread_id is not None and message_id is not None:
-        raise InvalidField("message.read takes `message_id` or `thread_id`, not both")
     ref = access_channel(actor, cid)
     if thread_id is not None:
-        return _mark_thread_read(ref, sign_in(actor), thread_id)
+        return _mark_thread_read(ref, sign_in(actor), thread_id, message_id)
     messages = Message.objects.filter(channel_id=ref.pk)
     if message_id:
         target = messages.filter(message_id=message_id).values_list("seq", "message_id").first()
@@ -261,34 +259,14 @@ def mark_read(
             defaults={"last_read": now, "last_read_seq": seq, "last_read_message_id": last_id},
         )
         recount([ref.pk], [user.id])
-    summary = unread_summary(user.id)
-    shaped = user_shape(user)
-    event = frames.MessageReadEvent(
-        cid=cid,
-        channel_type=ref.type,
-        channel_id=ref.id,
-        last_read_message_id=last_id or None,
-        user=shaped,
-        created_at=now,
-    )
-    notice = frames.NotificationMarkReadEvent.model_construct(
-        cid=cid,
-        channel_type=ref.type,
-        channel_id=ref.id,
-        user=shaped,
-        last_read_message_id=last_id or None,
-        unread_count=summary.of(ref.pk),
-        total_unread_count=summary.total,
-        unread_channels=summary.unread_channels,
-        unread_threads=len(unread_threads(user.id)),
-        created_at=now,
-    )
-    return ReadMark(ref, event, notice)
+    return _read_mark(ref, user, last_id, now)
 
 
-def _mark_thread_read(ref: ChannelRef, user: ChatUser, thread_id: str) -> ReadMark:
+def _mark_thread_read(
+    ref: ChannelRef, user: ChatUser, thread_id: str, message_id: str | None = None
+) -> ReadMark:
     """Stream's markRead({thread_id}): the user has read the thread of that parent message up to
-    its newest reply; the channel's read state stays as it was."""
+    its newest reply (or to its reply `message_id`); the channel's read state stays as it was."""
     parent = (
         Message.objects.filter(channel_id=ref.pk, message_id=thread_id, parent_id="")
         .values_list("seq", flat=True)
@@ -296,14 +274,27 @@ def _mark_thread_read(ref: ChannelRef, user: ChatUser, thread_id: str) -> ReadMa
     )
     if parent is None:
         raise NotFound(f"message {thread_id!r} is not a thread's parent in channel {ref.cid!r}")
-    newest = Message.objects.filter(parent_id=thread_id).order_by("-seq").values_list("seq", "message_id")
-    seq, last_id = newest.first() or (parent, "")
+    replies = Message.objects.filter(parent_id=thread_id)
+    if message_id is not None:
+        replies = replies.filter(message_id=message_id)
+    target = replies.order_by("-seq").values_list("seq", "message_id").first()
+    if target is None and message_id is not None:
+        raise NotFound(f"message {message_id!r} is not a reply in thread {thread_id!r}")
+    seq, last_id = target or (parent, "")
     now = timezone.now()
     ThreadRead.objects.update_or_create(
         parent_id=parent,
         user=user,
         defaults={"last_read": now, "last_read_seq": seq, "last_read_message_id": last_id},
     )
+    return _read_mark(ref, user, last_id, now, thread_id)
+
+
+def _read_mark(
+    ref: ChannelRef, user: ChatUser, last_id: str, now: datetime, thread_id: str | None = None
+) -> ReadMark:
+    """The events of a moved mark (the channel's, or with `thread_id` that thread's), with the
+    user's new counts."""
     summary = unread_summary(user.id)
     shaped = user_shape(user)
     event = frames.MessageReadEvent(
