@@ -309,29 +309,46 @@ UnreadThreadRow = tuple[str, datetime, str, int]
 
 def unread_thread_rows(user_id: str, now: datetime) -> list[UnreadThreadRow]:
     """The threads with unread replies for the user, in channels they are a member of: replies
-    after their mark that others sent, not deleted, not by a user they mute. One statement driven
-    by the user's thread reads (CROSS JOIN keeps SQLite from starting anywhere else: from the
-    replies it scanned every message), each thread's replies counted on the `message_replies`
-    index."""
-    # SQLite's statistics see one parent_id, '' (top-level messages), on nearly every row, and rate
-    # the index useless: it scanned all messages after the mark instead, so it is named here.
+    after their mark that others sent, not deleted, not by a user they mute. Two statements: the
+    user's thread reads (none: the second is not needed), then the replies of those threads,
+    counted against each mark on the `message_replies` index.
+
+    The threads are named by value, not joined: both databases' statistics see one parent_id, ''
+    (top-level messages), on nearly every row, and judged the index useless for a join on it;
+    joined, SQLite scanned every message after the mark (3 s a call on 10,000,000 messages) and
+    PostgreSQL planned the same scan and compiled it with JIT. SQLite is also told the index."""
+    marks = _fetch(
+        f"SELECT p.message_id, {_as_text('t.last_read')}, t.last_read_message_id, t.last_read_seq"
+        f" FROM {_THREAD_READ} t JOIN {_MESSAGE} p ON p.seq = t.parent_id WHERE t.user_id = %s"
+        f" AND EXISTS (SELECT 1 FROM {_MEMBER} m WHERE m.channel_id = p.channel_id AND m.user_id = t.user_id)"
+        " ORDER BY p.message_id",
+        [user_id],
+    )
+    if not marks:
+        return []
+    parents = [parent for parent, *_ in marks]
+    after = " ".join(["WHEN %s THEN %s"] * len(marks))
     replies = f"{_MESSAGE} r INDEXED BY message_replies" if connection.vendor == "sqlite" else f"{_MESSAGE} r"
-    unread = (
-        f"SELECT COUNT(*) FROM {replies} WHERE r.parent_id = p.message_id AND r.seq > t.last_read_seq"
-        " AND r.user_id <> t.user_id AND r.type <> 'deleted'"
-        f" AND r.user_id NOT IN (SELECT u.target_id FROM {_MUTE} u"
-        " WHERE u.user_id = t.user_id AND (u.expires IS NULL OR u.expires > %s))"
+    counts = dict(
+        _fetch(
+            f"SELECT r.parent_id, COUNT(*) FROM {replies} WHERE r.parent_id IN ({_marks(parents)})"
+            f" AND r.seq > CASE r.parent_id {after} END AND r.user_id <> %s AND r.type <> 'deleted'"
+            f" AND r.user_id NOT IN (SELECT u.target_id FROM {_MUTE} u"
+            " WHERE u.user_id = %s AND (u.expires IS NULL OR u.expires > %s)) GROUP BY r.parent_id",
+            [
+                *parents,
+                *(v for parent, _, _, seq in marks for v in (parent, seq)),
+                user_id,
+                user_id,
+                _when(now),
+            ],
+        )
     )
-    sql = (
-        "SELECT parent, last_read, last_read_message_id, unread FROM"
-        f" (SELECT p.message_id AS parent, {_as_text('t.last_read')} AS last_read, t.last_read_message_id,"
-        f" ({unread}) AS unread FROM {_THREAD_READ} t CROSS JOIN {_MESSAGE} p"
-        f" WHERE t.user_id = %s AND p.seq = t.parent_id AND EXISTS (SELECT 1 FROM {_MEMBER} m"
-        " WHERE m.channel_id = p.channel_id AND m.user_id = t.user_id)) AS threads"
-        " WHERE unread > 0 ORDER BY parent"
-    )
-    rows = _fetch(sql, [_when(now), user_id])
-    return [(parent, as_time(moment), last_id, count) for parent, moment, last_id, count in rows]
+    return [
+        (parent, as_time(moment), last_id, counts[parent])
+        for parent, moment, last_id, _ in marks
+        if counts.get(parent)
+    ]
 
 
 def as_time(value: Any) -> datetime:
