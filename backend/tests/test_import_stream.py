@@ -16,11 +16,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from chat import services
+from chat.auth import Actor
 from chat.importing.importer import run_import
 from chat.importing.report import Report
 from chat.importing.rules import distinct_channel_id
 from chat.models import Ban, Channel, ChatUser, Member, Message, Mute, Reaction, Read
 from chat.services import queries
+from chat.services.reads import unread_threads
 
 from .stream_files import BAD_JSONL, EXPORT_V1, IMPORT_JSONL, LEGACY_JSON, dump, write
 
@@ -126,6 +129,19 @@ def test_import_keeps_threads_quotes_mentions_pins_and_deletes(imported: Report)
     assert Message.objects.get(message_id="m6").type == "system"
     d1 = Message.objects.get(message_id="d1")
     assert d1.custom == {"mood": "cheerful"} and d1.updated_at.isoformat() == "2021-01-03T11:30:00+00:00"
+
+
+def test_an_imported_thread_counts_only_replies_written_after_the_import_as_unread(
+    imported: Report,
+) -> None:
+    """Stream's files hold no thread read state: what was imported is taken as read, and the first
+    reply written in Jatte is one unread reply for the parent's author and each earlier replier,
+    not the whole thread."""
+    assert [unread_threads(user) for user in ("alice", "bob", "carol")] == [[], [], []]
+    bob = Actor(id="bob", name="Bob")
+    services.post_message(bob, "messaging:general", "a reply after the move", "m7", parent_id="m1")
+    unread = {user: [(p, n) for p, _, _, n in unread_threads(user)] for user in ("alice", "bob", "carol")}
+    assert unread == {"alice": [("m1", 1)], "bob": [], "carol": [("m1", 1)]}
 
 
 def test_import_keeps_reactions_users_scores_and_groups(imported: Report) -> None:

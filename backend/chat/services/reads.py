@@ -155,14 +155,21 @@ def unread_threads(user_id: str) -> list[queries.UnreadThreadRow]:
 
 def follow_threads(replies: list[tuple[Message, Message]]) -> None:
     """Read state for the participants of threads that just got these (parent, reply) pairs, in
-    the replies' transaction: the parent's author starts reading from the parent (when the thread
-    is new to them), and each replier has read up to their latest reply."""
+    the replies' transaction. The parent's author and everyone who had replied before follow the
+    thread from just before its first reply here, when it is new to them: the first reply of a
+    thread, or one of a thread Jatte took in with its history (an import brings no thread read
+    state), whose earlier replies count as read rather than as the whole thread unread. Each
+    replier has read up to their latest reply."""
     now = timezone.now()
-    parents = {parent.seq: parent for parent, _ in replies}
+    first: dict[int, tuple[Message, int]] = {}
+    for parent, reply in replies:
+        if parent.seq not in first or reply.seq < first[parent.seq][1]:
+            first[parent.seq] = (parent, reply.seq)
     ThreadRead.objects.bulk_create(
         [
-            ThreadRead(parent_id=seq, user_id=parent.user_id, last_read=parent.created_at, last_read_seq=seq)
-            for seq, parent in parents.items()
+            ThreadRead(parent_id=seq, user_id=user_id, last_read=parent.created_at, last_read_seq=before - 1)
+            for seq, (parent, before) in first.items()
+            for user_id in dict.fromkeys([parent.user_id, *parent.thread_participants])
         ],
         ignore_conflicts=True,
     )
