@@ -392,7 +392,10 @@ def _as_text(expression: str) -> str:
     """A timestamp read as text: psycopg's loader under Django's time zone took 16 µs a value (a
     page of messages has 3,750), the text and `as_time` 2 µs. SQLite stores text, which the cast
     keeps from Django's converter for the column's declared type (a decode, a parse and a regular
-    expression's fallback a value, before `as_time` gives it its zone)."""
+    expression's fallback a value); its text is Django's naive UTC, read with its zone appended:
+    giving a parsed time its zone (`replace`) cost 1 µs, nine times the parse."""
+    if connection.vendor == "sqlite":
+        return f"(CAST({expression} AS TEXT) || '+00:00')"
     return f"CAST({expression} AS TEXT)"
 
 
