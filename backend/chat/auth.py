@@ -22,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from jwt import PyJWK, PyJWKClient
 
 from chat.exceptions import TokenExpired, TokenRefused
+from chat.text import nul_replaced
 
 __all__ = [
     "ALGORITHMS",
@@ -216,19 +217,25 @@ def authenticate(token: str | None, may_fetch: bool = True) -> Actor:
     except jwt.PyJWTError as exc:
         raise TokenRefused(f"token is malformed: {exc}") from exc
     sub = claims["sub"]
-    if not isinstance(sub, str) or not 0 < len(sub) <= 255:
-        raise TokenRefused("token `sub` must be a non-empty string of at most 255 characters")
+    if not isinstance(sub, str) or not 0 < len(sub) <= 255 or "\x00" in sub:
+        raise TokenRefused("token `sub` must be a non-empty string of at most 255 characters, without U+0000")
     metadata = claims.get("user_metadata")
     metadata = metadata if isinstance(metadata, dict) else {}
-    name = metadata.get("name") or metadata.get("full_name")
-    image = metadata.get("avatar_url")
+    # A user may set their own metadata (Supabase's updateUser): U+0000 in it is taken as U+FFFD.
+    name = _text(metadata.get("name") or metadata.get("full_name"))
+    image = _text(metadata.get("avatar_url"))
     return Actor(
         id=sub,
-        name=name[:255] if isinstance(name, str) and name else sub,
-        image=image[:1024] if isinstance(image, str) else "",
+        name=name[:255] if name else sub,
+        image=image[:1024],
         role=_role(claims),
         expires_at=float(claims["exp"]),
     )
+
+
+def _text(value: Any) -> str:
+    """A claim's string with U+FFFD for U+0000 (chat.text); anything else, empty."""
+    return nul_replaced(value) if isinstance(value, str) else ""
 
 
 def _role(claims: dict[str, Any]) -> str:

@@ -10,8 +10,15 @@ from pydantic import ValidationError
 from chat import frames
 from chat.exceptions import InvalidFrame
 from chat.frames import ErrorCode
+from chat.text import nul_replaced
 
-__all__ = ["MAX_FRAME_BYTES", "ClientFrameModel", "parse_client_frame", "request_id_of", "to_text"]
+__all__ = [
+    "MAX_FRAME_BYTES",
+    "ClientFrameModel",
+    "parse_client_frame",
+    "request_id_of",
+    "to_text",
+]
 
 MAX_FRAME_BYTES = 1024 * 1024  # a larger frame closes the socket with 1009 (CloseCode.MESSAGE_TOO_BIG)
 
@@ -49,11 +56,29 @@ ClientFrameModel = (
 
 
 def parse_client_frame(text: str) -> ClientFrameModel:
-    """Validates one client frame against the schema's ClientFrame union."""
+    """Validates one client frame against the schema's ClientFrame union (U+0000 in its strings
+    taken as U+FFFD: chat.text)."""
     try:
-        return frames.ClientFrame.model_validate_json(text).root
+        return frames.ClientFrame.model_validate_json(_nul_replaced(text)).root
     except ValidationError as exc:
         raise _refusal(exc) from None
+
+
+def _nul_replaced(text: str) -> str:
+    """The frame with U+FFFD for U+0000 in its strings but its request_id, which its answer carries
+    back as it came (chat.text: no database stores U+0000)."""
+    if "\\u0000" not in text:
+        return text
+    try:
+        value = json.loads(text)
+        cleaned = nul_replaced(value) if isinstance(value, dict) else None
+    except (ValueError, RecursionError):
+        return text  # the parse refuses it (invalid JSON, nested too deep)
+    if cleaned is None:
+        return text
+    if "request_id" in value:
+        cleaned["request_id"] = value["request_id"]
+    return json.dumps(cleaned)
 
 
 def _refusal(exc: ValidationError) -> InvalidFrame:

@@ -48,6 +48,13 @@ def test_authenticate_returns_sub_and_metadata_name() -> None:
     assert (actor.id, actor.name, actor.image) == ("alice", "Alice A.", "https://x/a.png")
 
 
+def test_authenticate_takes_nul_in_the_metadata_a_user_sets_as_the_replacement_character() -> None:
+    actor = authenticate(_token(user_metadata={"name": "Al\x00ice", "avatar_url": "https://x/\x00a.png"}))
+    assert (actor.name, actor.image) == ("Al\ufffdice", "https://x/\ufffda.png")
+    with pytest.raises(TokenRefused, match="U\\+0000"):
+        authenticate(_token(sub="al\x00ice"))
+
+
 def test_authenticate_falls_back_to_the_id_for_a_name() -> None:
     assert authenticate(_token()).name == "alice"
 

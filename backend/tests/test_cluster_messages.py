@@ -112,3 +112,30 @@ async def test_edits_deletes_reactions_replies_and_bans_reach_the_other_process_
         assert answer["code"] == "not_allowed" and "banned" in answer["message"]
     finally:
         await asyncio.gather(*(p.close() for p in peers))
+
+
+async def test_a_message_with_nul_characters_is_stored_on_postgresql_with_the_replacement_character(
+    cluster: Cluster,
+) -> None:
+    """PostgreSQL keeps no U+0000 in text or jsonb: the server takes it as U+FFFD in the frame's
+    strings, where the whole statement used to fail with internal_error."""
+    cid = f"messaging:nul-{uuid.uuid4().hex[:8]}"
+    alice = await connect_peer(cluster.a, "alice")
+    bob = await connect_peer(cluster.b, "bob")
+    try:
+        await watch(alice, cid, data={"members": ["bob"]})
+        await watch(bob, cid)
+        frame = {"type": "message.new", "cid": cid, "text": "nul\x00 here", "id": f"{cid[-8:]}-n1"}
+        frame["attachments"] = [{"type": "file", "title": "a\x00b", "asset_url": "https://example.com/f"}]
+        sent = await _ask(alice, frame)
+        message = sent["message"]
+        assert (message["text"], message["attachments"][0]["title"]) == ("nul\ufffd here", "a\ufffdb")
+        await until(
+            lambda: any(f["type"] == "message.new" and f.get("cid") == cid for f in bob.frames),
+            DELIVERY_TIMEOUT,
+            "bob to get the message on the other process",
+        )
+        delivered = next(f for f in bob.frames if f["type"] == "message.new" and f.get("cid") == cid)
+        assert delivered["message"]["text"] == "nul\ufffd here"
+    finally:
+        await asyncio.gather(alice.close(), bob.close())

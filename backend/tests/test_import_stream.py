@@ -329,6 +329,42 @@ def test_import_orders_messages_by_time_whatever_the_file_order(tmp_path: Path) 
     assert any("out of time order" in note for note in report.notes)
 
 
+@pytest.mark.parametrize("shape", ["lines", "legacy array"])
+def test_import_takes_nul_as_the_replacement_character_and_loses_no_record(
+    tmp_path: Path, shape: str
+) -> None:
+    """PostgreSQL can store no U+0000: a user whose name held one failed, and took their channel, its
+    members and messages with them. Both databases are given U+FFFD in its place."""
+    records = [
+        {"type": "user", "data": {"id": "nina", "name": "Ni\x00na"}},
+        {
+            "type": "channel",
+            "data": {"type": "messaging", "id": "nul", "created_by": "nina", "name": "n\x00ul"},
+        },
+        {"type": "member", "data": {"channel_type": "messaging", "channel_id": "nul", "user_id": "nina"}},
+        {
+            "type": "message",
+            "data": {
+                "id": "n1",
+                "channel_type": "messaging",
+                "channel_id": "nul",
+                "user": "nina",
+                "text": "a\x00b \\u0000",
+                "created_at": "2021-01-01T00:00:00Z",
+            },
+        },
+    ]
+    if shape == "lines":
+        text = "\n".join(json.dumps(r) for r in records)
+    else:
+        text = json.dumps([{"type": r["type"], "item": r["data"]} for r in records])
+    report, err = _import(write(tmp_path / "nul.json", text))
+    assert report.failed_total == 0, err
+    assert ChatUser.objects.get(id="nina").name == "Ni\ufffdna"
+    assert Channel.objects.get(cid="messaging:nul").name == "n\ufffdul"
+    assert Message.objects.get(message_id="n1").text == "a\ufffdb \\u0000"
+
+
 def test_import_reads_the_legacy_array(tmp_path: Path) -> None:
     report, err = _import(write(tmp_path / "legacy.json", LEGACY_JSON))
     assert report.format == "legacy"

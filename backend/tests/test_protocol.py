@@ -27,6 +27,16 @@ def test_parse_union_matches_the_generated_client_frame() -> None:
     assert set(typing.get_args(ClientFrameModel)) == set(generated)
 
 
+def test_parse_client_frame_takes_nul_as_the_replacement_character_but_in_the_request_id() -> None:
+    text, request_id = "a\x00b \\u0000 \\\x00", "r\x00"
+    raw = json.dumps(
+        {"type": "message.new", "cid": "messaging:x", "text": text, "id": "a1", "request_id": request_id}
+    )
+    frame = parse_client_frame(raw)
+    assert isinstance(frame, frames.ClientMessageNew)
+    assert (frame.text, frame.id, frame.request_id) == ("a\ufffdb \\u0000 \\\ufffd", "a1", "r\x00")
+
+
 def test_parse_client_frame_returns_the_typed_model() -> None:
     frame = parse_client_frame('{"type": "message.new", "cid": "messaging:x", "text": "hi", "id": "a1"}')
     assert isinstance(frame, frames.ClientMessageNew)

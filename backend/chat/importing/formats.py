@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from chat.text import nul_replaced
+
 __all__ = ["FORMATS", "Source", "detect", "open_file", "read"]
 
 FORMATS = {
@@ -226,6 +228,8 @@ class _JsonReader:
                 raise BadJson(first_line + error.lineno - 1, f"bad JSON: {error.msg}") from None
             if end == len(self._buffer) and not self._eof and self._more():
                 continue  # a number or literal may go on in the next chunk
+            if self._buffer.find("\\u0000", self._pos, end) != -1:
+                value = nul_replaced(value)  # PostgreSQL stores no U+0000 (chat.text)
             self._pos = end
             return line, value
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from chat.importing import records as R
 from chat.services.permissions import CHANNEL_TYPES
+from chat.text import nul_escapes_replaced
 
 __all__ = [
     "KINDS",
@@ -87,7 +88,7 @@ _VALIDATE_LINE = R.ImportRecord.__pydantic_validator__.validate_json  # model_va
 def from_line(line_no: int, line: bytes) -> Record:
     """One line of the import format."""
     try:
-        parsed = _VALIDATE_LINE(line.rstrip(b"\r\n")).root
+        parsed = _VALIDATE_LINE(nul_escapes_replaced(line.rstrip(b"\r\n"))).root
     except ValidationError as error:
         raise BadRecord(*_reason(error)) from None
     kind = _ALIASES.get(parsed.type, parsed.type)
