@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from chat import frames, services
 from chat.auth import Actor
-from chat.models import Member, Read
+from chat.models import ChatUser, Member, Read, ThreadRead
 from chat.services.reads import unread_threads
 
 from .chat_room import ROOM, Checked, Room, room, sockets
@@ -338,3 +338,21 @@ def test_thread_unread_is_counted_from_the_users_thread_reads_by_the_replies_ind
     assert plans[0][0].startswith("SEARCH t USING"), plans[0]
     assert any("USING INDEX message_replies" in step for step in plans[1]), plans[1]
     assert not any(step.startswith("SCAN") for plan in plans for step in plan), plans
+
+
+@pytest.mark.django_db
+def test_a_reply_to_a_thread_whose_earlier_replier_is_gone_is_stored_and_followed_by_the_rest() -> None:
+    """A participant whose only reply was deleted for good, and whose user then was, stays in the
+    parent's thread_participants; the next reply must still be stored, the others following."""
+    alice, bob, carol = (Actor(id=u, name=u.title()) for u in ("alice", "bob", "carol"))
+    services.prepare_watch(alice, ROOM, frames.WatchData(members=["bob", "carol"]))
+    services.post_message(alice, ROOM, "parent", "parent")
+    services.post_message(carol, ROOM, "a reply", "carols", parent_id="parent")
+    services.delete_message(carol, "carols", hard=True)
+    ThreadRead.objects.filter(user_id="carol").delete()  # as an import leaves a thread: no marks
+    ThreadRead.objects.filter(user_id="alice").delete()
+    Member.objects.filter(user_id="carol").delete()
+    ChatUser.objects.filter(id="carol").delete()
+    services.post_message(bob, ROOM, "still here", "bobs", parent_id="parent")
+    assert [(p, n) for p, _, _, n in unread_threads("alice")] == [("parent", 1)]
+    assert set(ThreadRead.objects.values_list("user_id", flat=True)) == {"alice", "bob"}

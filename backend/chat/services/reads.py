@@ -165,11 +165,19 @@ def follow_threads(replies: list[tuple[Message, Message]]) -> None:
     for parent, reply in replies:
         if parent.seq not in first or reply.seq < first[parent.seq][1]:
             first[parent.seq] = (parent, reply.seq)
+    following = {seq: dict.fromkeys([p.user_id, *p.thread_participants]) for seq, (p, _) in first.items()}
+    # A participant whose user is gone (their only reply deleted for good, then the user) follows nothing.
+    known = set(
+        ChatUser.objects.filter(id__in={u for users in following.values() for u in users}).values_list(
+            "id", flat=True
+        )
+    )
     ThreadRead.objects.bulk_create(
         [
             ThreadRead(parent_id=seq, user_id=user_id, last_read=parent.created_at, last_read_seq=before - 1)
             for seq, (parent, before) in first.items()
-            for user_id in dict.fromkeys([parent.user_id, *parent.thread_participants])
+            for user_id in following[seq]
+            if user_id in known
         ],
         ignore_conflicts=True,
     )
