@@ -125,8 +125,14 @@ async def test_a_message_with_nul_characters_is_stored_on_postgresql_with_the_re
     try:
         await watch(alice, cid, data={"members": ["bob"]})
         await watch(bob, cid)
-        frame = {"type": "message.new", "cid": cid, "text": "nul\x00 here", "id": f"{cid[-8:]}-n1"}
-        frame["attachments"] = [{"type": "file", "title": "a\x00b", "asset_url": "https://example.com/f"}]
+        attachment = {"type": "file", "title": "a\x00b", "asset_url": "https://example.com/f"}
+        frame: dict[str, Any] = {
+            "type": "message.new",
+            "cid": cid,
+            "text": "nul\x00 here",
+            "id": f"{cid[-8:]}-n1",
+        }
+        frame["attachments"] = [attachment]
         sent = await _ask(alice, frame)
         message = sent["message"]
         assert (message["text"], message["attachments"][0]["title"]) == ("nul\ufffd here", "a\ufffdb")
