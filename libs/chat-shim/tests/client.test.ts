@@ -554,6 +554,9 @@ describe('disconnectUser', () => {
 
   test('stops reconnection for good', async () => {
     jest.useFakeTimers({ advanceTimers: true });
+    // The first retry waits a jittered 0-250 ms; the fake clock steps 20 ms at a time, and a retry
+    // due within the step that delivered the close fired before disconnectUser could run.
+    jest.spyOn(Math, 'random').mockReturnValue(0.5);
     const { client, socket } = await connect();
     let connections = 0;
     server.on('connection', () => connections++);
