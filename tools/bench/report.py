@@ -290,7 +290,7 @@ request at a time, on a fresh Jatte (uvicorn) process. Times are ms from the req
 answer's arrival (found by its request_id before the client parses it), p50 / p99; parsed is the p50
 to the end of the client's json.loads (Python's; a browser's JSON.parse is faster); in-process is the
 service alone, without the socket; statements are the SQL statements one call runs, counted
-in-process (tools/bench/seed_lists.py).
+in-process (tools/bench/seed_lists.py), each with its plan below the table.
 
 | database | messages | channels.query, 25 messages | parsed | in-process | last message only | in-process | statements | unread.get | in-process | statements | answers |""",
         lists,

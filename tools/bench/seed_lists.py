@@ -14,13 +14,15 @@ each channel (0 to 19 unread, differing per channel and member) and the counts t
 
 `count`: `chat.services.query_channels` (the first 30 of l0's channels, newest first, 25 messages
 each, as the shim's queryChannels asks by default; and with the last message only) and
-`chat.services.unread_counts` for l0, each run `calls` times; the statements per call and the
-in-process p50 (no socket).
+`chat.services.unread_counts` for l0, each run `calls` times; the statements per call, the
+in-process p50 (no socket), and each statement's plan as the database gives it (EXPLAIN QUERY PLAN
+on SQLite, EXPLAIN on PostgreSQL): which index serves it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import sys
 import time
@@ -29,7 +31,7 @@ from typing import Any
 
 from seed import django_options
 
-__all__ = ["QUERY", "count", "main", "seed"]
+__all__ = ["QUERY", "count", "main", "plan_of", "seed"]
 
 # What the bench user's client asks: its channels, newest first, a page of 30.
 QUERY: dict[str, Any] = {
@@ -170,6 +172,38 @@ def seed(channels: int, messages: int, members: int) -> dict[str, Any]:
     }
 
 
+_TABLES = re.compile(r'(?:FROM|JOIN)\s+"?(chat_\w+)"?', re.IGNORECASE)
+
+
+def _pg_steps(node: dict[str, Any]) -> list[str]:
+    """A PostgreSQL plan's nodes that read a table or an index, outermost first."""
+    steps: list[str] = []
+    if "Relation Name" in node or "Index Name" in node:  # a bitmap index scan names no table
+        index = f" using {node['Index Name']}" if "Index Name" in node else ""
+        table = f" on {node['Relation Name']}" if "Relation Name" in node else ""
+        steps.append(f"{node['Node Type']}{index}{table}")
+    for child in node.get("Plans", []):
+        steps += _pg_steps(child)
+    return steps
+
+
+def plan_of(sql: str) -> dict[str, Any]:
+    """The tables a captured statement reads, and how its plan reads each (which index, or a scan)."""
+    from django.db import connection
+
+    tables = list(dict.fromkeys(_TABLES.findall(sql)))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+            raw = cursor.fetchone()[0]
+            plan = json.loads(raw) if isinstance(raw, str) else raw
+            steps = _pg_steps(plan[0]["Plan"])
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            steps = [row[3] for row in cursor.fetchall() if row[3].startswith(("SEARCH", "SCAN", "USE TEMP"))]
+    return {"tables": tables, "steps": list(dict.fromkeys(steps))}
+
+
 def count(calls: int) -> dict[str, Any]:
     """The statements and in-process p50 of channels.query and unread.get for l0."""
     from django.db import connection
@@ -198,6 +232,8 @@ def count(calls: int) -> dict[str, Any]:
         with CaptureQueriesContext(connection) as captured:
             result = call()
         figures[f"{name}_sql"] = len(captured.captured_queries)
+        if name != "channels_query_preview":  # the same statements as the full page's
+            figures[f"{name}_plans"] = [plan_of(q["sql"]) for q in captured.captured_queries]
         times = []
         for _ in range(calls):
             started = time.perf_counter()

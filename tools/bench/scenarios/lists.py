@@ -7,7 +7,8 @@ messages before each channel's end. One socket of `l0` on a fresh Jatte (uvicorn
 request at a time, for its first 30 channels newest first with 25 messages each (the shim's
 queryChannels: state and watch on), then the same page with each channel's last message only (what
 a channel list shows), then for its unread counts. The statements per call are
-counted in-process (Django's query capture), where the p50 without the socket is taken too.
+counted in-process (Django's query capture), where the p50 without the socket is taken too, and each
+statement's plan (EXPLAIN) says which index serves it.
 `--quick` seeds 1,000 messages a channel.
 """
 
@@ -120,6 +121,16 @@ async def measure(bench: Bench, database: str, kind: str) -> dict[str, Any]:
     return {**figures, "shape": shape, "server": kind, "answer_bytes": done["sizes"]}
 
 
+def plans_note(database: str, f: dict[str, Any]) -> str:
+    """Which index serves each statement of the two calls, as this database's planner chose on the
+    seeded data (EXPLAIN; a table of 10 users or no bans may be scanned whole, as cheaper)."""
+    lines = [f"Plans on {database} (EXPLAIN of each statement, in the order a call runs them):"]
+    for label, key in (("channels.query", "channels_query_plans"), ("unread.get", "unread_get_plans")):
+        for n, plan in enumerate(f.get(key, []), 1):
+            lines.append(f"  - {label} {n}, {' + '.join(plan['tables'])}: {'; '.join(plan['steps'])}")
+    return "\n".join(lines)
+
+
 def brief(f: dict[str, Any]) -> str:
     query, preview, unread = f["channels.query"], f["channels.query, last message"], f["unread.get"]
     return (
@@ -151,6 +162,8 @@ async def run(bench: Bench) -> None:
         except (BenchError, OSError, TimeoutError) as error:
             figures = failure(error)
         table[database] = figures
+        if "error" not in figures:
+            bench.notes.setdefault("lists", []).append(plans_note(database, figures))
         say(f"lists: {database}: {brief(figures) if 'error' not in figures else figures['error']}")
 
 
