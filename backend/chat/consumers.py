@@ -545,6 +545,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels sh
             frame.data,
             frame.set,
             [key.root for key in frame.unset or ()],
+            bool(frame.get_or_create),
         )
         await self._answer(outcome, frame.request_id)
 

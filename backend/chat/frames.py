@@ -1369,6 +1369,12 @@ class ChannelUpdate(BaseModel):
     data: WatchData | None = None
     set: WatchData | None = None
     unset: Annotated[list[UnsetItem] | None, Field(max_length=50)] = None
+    get_or_create: Annotated[
+        bool | None,
+        Field(
+            description="Only create: a channel that exists is left as it is (channel.create()). Not with `set` or `unset`."
+        ),
+    ] = None
 
 
 class ChannelDelete(BaseModel):

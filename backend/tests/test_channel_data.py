@@ -86,6 +86,27 @@ async def test_channel_update_creates_a_channel_that_does_not_exist(room: Room) 
     await room.alice.refused("channel.update", "not_found", cid="messaging:nowhere", set={"name": "x"})
 
 
+async def test_channel_create_of_a_channel_that_exists_leaves_its_data_and_needs_only_reading(
+    room: Room,
+) -> None:
+    await room.alice.ask("channel.update", cid=ROOM, data={"name": "Room", "color": "teal"})
+    await room.quiet()
+    # bob may not change the channel (no update-channel), but may open it as channel.create() does
+    answer = await room.bob.ask("channel.update", cid=ROOM, get_or_create=True, data={"name": "Bob's"})
+    assert answer["type"] == "channel.updated"
+    assert (answer["channel"]["name"], answer["channel"]["color"]) == ("Room", "teal")
+    assert await room.alice.nothing_more()  # nothing changed, so nothing is told
+    watched = await room.alice.watch(ROOM)
+    assert (watched["channel"]["name"], watched["channel"]["color"]) == ("Room", "teal")
+    made = await room.bob.ask("channel.update", cid="messaging:bobs", get_or_create=True, data={"name": "B"})
+    assert made["channel"]["name"] == "B" and made["channel"]["created_by"]["id"] == "bob"
+    await room.mallory.refused("channel.update", "not_allowed", cid=ROOM, get_or_create=True)
+    message = await room.bob.refused(
+        "channel.update", "invalid_field", cid=ROOM, get_or_create=True, set={"name": "x"}
+    )
+    assert "get_or_create" in message
+
+
 async def test_channel_watch_refuses_custom_data_over_the_limit_at_creation(room: Room) -> None:
     await room.alice.refused(
         "channel.watch", "custom_data_too_large", cid="messaging:big", data={"b": "x" * 6000}

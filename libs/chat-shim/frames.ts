@@ -498,7 +498,7 @@ export interface UnreadGet {
   request_id?: RequestId;
 }
 /**
- * Create or change a channel (Stream's channel.create(), channel.update(data), channel.updatePartial({set, unset})). A channel that does not exist is created from `data` (the user its creator, `data.members` its members; without `cid`, `channel_type` and `data.members` name a distinct channel). On an existing channel, `data` replaces the name, image and custom fields (`data.members` is ignored: use channel.members.add), `set` changes only the fields it names and `unset` removes fields; both need the update-channel capability. Answered with channel.updated, which the channel's watchers get too when something changed.
+ * Create or change a channel (Stream's channel.create(), channel.update(data), channel.updatePartial({set, unset})). A channel that does not exist is created from `data` (the user its creator, `data.members` its members; without `cid`, `channel_type` and `data.members` name a distinct channel). channel.create() sends `get_or_create` (Stream's get-or-create): a channel that exists is answered as it is, its data untouched, with no capability needed beyond reading it. Otherwise, on an existing channel, `data` replaces the name, image and custom fields (`data.members` is ignored: use channel.members.add), `set` changes only the fields it names and `unset` removes fields; both need the update-channel capability. Answered with channel.updated, which the channel's watchers get too when something changed.
  */
 export interface ChannelUpdate {
   type: 'channel.update';
@@ -511,6 +511,10 @@ export interface ChannelUpdate {
    * @maxItems 50
    */
   unset?: string[];
+  /**
+   * Only create: a channel that exists is left as it is (channel.create()). Not with `set` or `unset`.
+   */
+  get_or_create?: boolean;
 }
 /**
  * Delete a channel with its messages (Stream's channel.delete(); the delete-channel capability). Answered with channel.deleted, which every member gets too; watchers stop watching it.

@@ -534,14 +534,23 @@ export function channelRequests<B extends Base>(base: B) {
      * Create or change a channel (Stream's channel.create(), channel.update(data),
      * channel.updatePartial({set, unset})). A channel that does not exist is created from `data`
      * (the user its creator, `data.members` its members; without `cid`, `channel_type` and
-     * `data.members` name a distinct channel). On an existing channel, `data` replaces the name,
-     * image and custom fields (`data.members` is ignored: use channel.members.add), `set` changes
-     * only the fields it names and `unset` removes fields; both need the update-channel capability.
-     * Answered with channel.updated, which the channel's watchers get too when something changed.
+     * `data.members` name a distinct channel). channel.create() sends `get_or_create` (Stream's
+     * get-or-create): a channel that exists is answered as it is, its data untouched, with no
+     * capability needed beyond reading it. Otherwise, on an existing channel, `data` replaces the
+     * name, image and custom fields (`data.members` is ignored: use channel.members.add), `set`
+     * changes only the fields it names and `unset` removes fields; both need the update-channel
+     * capability. Answered with channel.updated, which the channel's watchers get too when
+     * something changed.
      */
     create(): Promise<F.ChannelUpdatedEvent> {
       return this.client.request<F.ChannelUpdatedEvent>(
-        { type: 'channel.update', cid: this.cid, data: this._data, channel_type: this.type },
+        {
+          type: 'channel.update',
+          cid: this.cid,
+          get_or_create: true,
+          data: this._data,
+          channel_type: this.type,
+        },
         this,
       );
     }
@@ -550,10 +559,13 @@ export function channelRequests<B extends Base>(base: B) {
      * Create or change a channel (Stream's channel.create(), channel.update(data),
      * channel.updatePartial({set, unset})). A channel that does not exist is created from `data`
      * (the user its creator, `data.members` its members; without `cid`, `channel_type` and
-     * `data.members` name a distinct channel). On an existing channel, `data` replaces the name,
-     * image and custom fields (`data.members` is ignored: use channel.members.add), `set` changes
-     * only the fields it names and `unset` removes fields; both need the update-channel capability.
-     * Answered with channel.updated, which the channel's watchers get too when something changed.
+     * `data.members` name a distinct channel). channel.create() sends `get_or_create` (Stream's
+     * get-or-create): a channel that exists is answered as it is, its data untouched, with no
+     * capability needed beyond reading it. Otherwise, on an existing channel, `data` replaces the
+     * name, image and custom fields (`data.members` is ignored: use channel.members.add), `set`
+     * changes only the fields it names and `unset` removes fields; both need the update-channel
+     * capability. Answered with channel.updated, which the channel's watchers get too when
+     * something changed.
      */
     update(data?: F.ChannelUpdate['data']): Promise<F.ChannelUpdatedEvent> {
       return this.client.request<F.ChannelUpdatedEvent>(
@@ -566,10 +578,13 @@ export function channelRequests<B extends Base>(base: B) {
      * Create or change a channel (Stream's channel.create(), channel.update(data),
      * channel.updatePartial({set, unset})). A channel that does not exist is created from `data`
      * (the user its creator, `data.members` its members; without `cid`, `channel_type` and
-     * `data.members` name a distinct channel). On an existing channel, `data` replaces the name,
-     * image and custom fields (`data.members` is ignored: use channel.members.add), `set` changes
-     * only the fields it names and `unset` removes fields; both need the update-channel capability.
-     * Answered with channel.updated, which the channel's watchers get too when something changed.
+     * `data.members` name a distinct channel). channel.create() sends `get_or_create` (Stream's
+     * get-or-create): a channel that exists is answered as it is, its data untouched, with no
+     * capability needed beyond reading it. Otherwise, on an existing channel, `data` replaces the
+     * name, image and custom fields (`data.members` is ignored: use channel.members.add), `set`
+     * changes only the fields it names and `unset` removes fields; both need the update-channel
+     * capability. Answered with channel.updated, which the channel's watchers get too when
+     * something changed.
      */
     updatePartial(
       update: { set?: F.ChannelUpdate['set']; unset?: F.ChannelUpdate['unset'] } = {},

@@ -89,15 +89,21 @@ def update_channel(
     data: frames.WatchData | None = None,
     set_: frames.WatchData | None = None,
     unset: list[str] | None = None,
+    get_or_create: bool = False,
 ) -> Outcome:
-    """Creates the channel from `data` when it does not exist; else `data` replaces its name,
-    image and custom fields, `set_` changes the fields it names and `unset` removes fields.
+    """Creates the channel from `data` when it does not exist; else, with `get_or_create`
+    (channel.create()), answers it as it is; otherwise `data` replaces its name, image and custom
+    fields, `set_` changes the fields it names and `unset` removes fields.
     Answered (and, when something changed, told to the watchers) with channel.updated."""
+    if get_or_create and (set_ is not None or unset):
+        raise InvalidField("`get_or_create` only creates: send `set` and `unset` without it")
     cid = resolve_cid(actor, cid, channel_type, data)
-    if not Channel.objects.filter(cid=cid).exists():
+    exists = Channel.objects.filter(cid=cid).exists()
+    if not exists:
         if set_ is not None or unset:
             raise NotFound(f"channel {cid!r} does not exist; create it with `data`")
         create_channel(actor, cid, data)
+    if not exists or get_or_create:
         ref = access_channel(actor, cid)
         channel = Channel.objects.select_related("created_by").get(pk=ref.pk)
         return Outcome(

@@ -433,7 +433,7 @@ describe('channel data: create, update, updatePartial, delete', () => {
       created_at: at(60),
     });
 
-  test('create() sends channel.update with the data client.channel() was given', async () => {
+  test('create() sends channel.update get_or_create with the data client.channel() was given', async () => {
     const channel = client.channel('messaging', 'general', {
       name: 'General',
       members: ['bob'],
@@ -444,6 +444,7 @@ describe('channel data: create, update, updatePartial, delete', () => {
       type: 'channel.update',
       request_id: expect.any(String),
       cid: CID,
+      get_or_create: true,
       channel_type: 'messaging',
       data: { name: 'General', members: ['bob'], color: 'teal' },
     });
@@ -703,6 +704,7 @@ describe('distinct channels (members, no id)', () => {
     expect(frame).toEqual({
       type: 'channel.update',
       request_id: expect.any(String),
+      get_or_create: true,
       channel_type: 'messaging',
       data: { members: ['bob'] },
     });
