@@ -114,6 +114,22 @@ async def test_channels_query_filters_by_times_name_and_combinations(sockets: Op
     either = {"$or": [{"type": "team"}, {"$and": [{"id": "m1"}, {"members": {"$in": ["bob"]}}]}]}
     assert await _cids(alice, filter_conditions=either) == ["team:t1", "messaging:m1"]
     assert await _cids(alice, filter_conditions={"member_count": {"$gte": 3}}) == ["messaging:m2"]
+    day_two = (T0 + timedelta(days=1)).isoformat()
+    assert await _cids(alice, filter_conditions={"last_message_at": {"$lt": day_two}}) == ["messaging:m1"]
+    assert await _cids(alice, filter_conditions={"last_message_at": {"$lte": day_two}}) == [
+        "messaging:m2",
+        "messaging:m1",
+    ]
+    made_before = (T0 - timedelta(days=2)).isoformat()
+    assert await _cids(alice, filter_conditions={"created_at": {"$lt": made_before}}) == [
+        "livestream:live",
+        "team:t1",
+    ]
+    assert await _cids(alice, filter_conditions={"created_at": {"$lte": made_before}}) == [
+        "livestream:live",
+        "team:t1",
+        "messaging:m3",
+    ]
 
 
 async def test_channels_query_has_unread_follows_reads_and_new_messages(sockets: Opener) -> None:
@@ -141,6 +157,7 @@ async def test_channels_query_sorts_by_each_field_both_ways(sockets: Opener) -> 
     assert (await by("member_count", 1))[0] == "messaging:m3"
     await alice.ask("channel.update", cid="messaging:m1", set={"topic": "moved"})
     assert (await by("updated_at", -1))[0] == "messaging:m1"
+    assert (await by("updated_at", 1))[-1] == "messaging:m1"
     assert (await by("last_updated", -1))[0] == "messaging:m1"
     carol = await sockets("carol")
     await carol.say("one", cid="team:t1")
@@ -148,6 +165,7 @@ async def test_channels_query_sorts_by_each_field_both_ways(sockets: Opener) -> 
     bob = await sockets("bob")
     await bob.say("three", cid="messaging:m1")
     assert (await by("unread_count", -1))[:2] == ["team:t1", "messaging:m1"]
+    assert (await by("unread_count", 1))[-2:] == ["messaging:m1", "team:t1"]
 
 
 async def test_channels_query_pages_with_limit_and_offset(sockets: Opener) -> None:

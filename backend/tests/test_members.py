@@ -81,6 +81,9 @@ async def test_a_member_may_remove_themselves_but_not_others(room: Room) -> None
 
 async def test_moderators_add_promotes_a_member_and_tells_watchers(room: Room) -> None:
     await room.quiet()
+    # a plain member may not promote anyone, themselves included; an outsider still less
+    await room.bob.refused("channel.moderators.add", "not_allowed", cid=ROOM, user_ids=["bob"])
+    await room.mallory.refused("channel.moderators.add", "not_allowed", cid=ROOM, user_ids=["mallory"])
     answer = await room.alice.ask("channel.moderators.add", cid=ROOM, user_ids=["bob"])
     roles = {m["user_id"]: m["channel_role"] for m in answer["members"]}
     assert roles == {"alice": "channel_member", "bob": "channel_moderator"}

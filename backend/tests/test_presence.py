@@ -68,15 +68,30 @@ async def test_presence_changes_reach_only_sockets_that_asked(room: Room) -> Non
     assert await _presence_of(room.bob) == []
 
 
-async def test_channels_query_and_members_query_with_presence_follow_the_users(room: Room) -> None:
+async def test_channels_query_with_presence_shows_and_follows_the_members(room: Room) -> None:
     answer = await room.bob.ask("channels.query", filter_conditions={"cid": ROOM}, presence=True)
-    members = {m["user_id"]: m["user"]["online"] for m in answer["channels"][0]["members"]}
-    assert members == {"alice": True, "bob": True}
-    listed = await room.mallory.ask("members.query", cid="livestream:show", filter_conditions={})
-    assert listed["type"] == "error"  # the channel does not exist yet
+    users = {m["user_id"]: m["user"] for m in answer["channels"][0]["members"]}
+    assert {u: user["online"] for u, user in users.items()} == {"alice": True, "bob": True}
+    assert all("last_active" in user for user in users.values())
+    plain = await room.bob.ask("channels.query", filter_conditions={"cid": ROOM})
+    assert all("online" not in m["user"] for m in plain["channels"][0]["members"])
     await room.quiet()
     await room.alice.communicator.disconnect()
     assert await _presence_of(room.bob) == [("alice", False)]
+
+
+async def test_members_query_with_presence_shows_and_follows_the_members(room: Room) -> None:
+    await room.alice.ask("channel.members.add", cid=ROOM, user_ids=["carol"])
+    listed = await room.bob.ask("members.query", cid=ROOM, filter_conditions={}, presence=True)
+    assert listed["type"] == "members.list", listed
+    users = {m["user_id"]: m["user"] for m in listed["members"]}
+    assert {u: user["online"] for u, user in users.items()} == {"alice": True, "bob": True, "carol": False}
+    assert "last_active" in users["alice"] and "last_active" not in users["carol"]  # carol never came
+    plain = await room.bob.ask("members.query", cid=ROOM, filter_conditions={})
+    assert all("online" not in m["user"] for m in plain["members"])
+    await room.quiet()
+    await room.open("carol")
+    assert await _presence_of(room.bob) == [("carol", True)]
 
 
 # users.query
@@ -118,7 +133,7 @@ async def test_users_query_autocompletes_ids_and_names(room: Room) -> None:
 async def test_users_query_never_shows_more_than_id_name_image_and_presence(room: Room) -> None:
     answer = await room.alice.ask("users.query", filter_conditions={"id": "bob"}, presence=True)
     [bob] = answer["users"]
-    assert set(bob) <= {"id", "name", "image", "online", "last_active"}
+    assert set(bob) == {"id", "name", "online", "last_active"}  # bob has no image
     assert bob["online"] is True
 
 
