@@ -96,6 +96,8 @@ def _refusal(exc: ValidationError) -> InvalidFrame:
         return InvalidFrame(f"unknown frame type {tag!r}", ErrorCode.unknown_type)
     # loc is (tag, field, ...): name the field without the tag
     where = ".".join(loc[1:]) or "frame"
+    if kind == "extra_forbidden":  # before the cid rule: a frame without a cid may be sent one
+        return InvalidFrame(f"field `{where}` is not allowed here", ErrorCode.invalid_field)
     if field == "cid":
         return InvalidFrame(
             "cid must be `type:id` with type [A-Za-z0-9_-] and id [A-Za-z0-9!_-], at most 64 characters each",
@@ -110,8 +112,6 @@ def _refusal(exc: ValidationError) -> InvalidFrame:
         return InvalidFrame("message text is over 5,000 characters", ErrorCode.message_too_long)
     if kind == "missing":
         return InvalidFrame(f"field `{where}` is required", ErrorCode.invalid_field)
-    if kind == "extra_forbidden":
-        return InvalidFrame(f"field `{where}` is not allowed here", ErrorCode.invalid_field)
     return InvalidFrame(f"field `{where}`: {error['msg']}", ErrorCode.invalid_field)
 
 

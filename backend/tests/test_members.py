@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from channels.db import database_sync_to_async
 
-from chat.models import Member, Read
+from chat.models import Channel, Member, Read
 
 from .chat_room import ROOM, Room, room, sockets
 
@@ -135,3 +136,40 @@ async def test_members_query_refuses_bad_input(room: Room, query: dict[str, Any]
 
 async def test_members_query_is_refused_to_outsiders(room: Room) -> None:
     await room.mallory.refused("members.query", "not_allowed", cid=ROOM, filter_conditions={})
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "code", "named"),
+    [
+        ("channel.members.add", {"cid": ROOM}, "invalid_field", "user_ids"),
+        ("channel.members.add", {"cid": ROOM, "user_ids": []}, "invalid_field", "user_ids"),
+        ("channel.members.add", {"cid": ROOM, "user_ids": "carol"}, "invalid_field", "user_ids"),
+        (
+            "channel.members.add",
+            {"cid": ROOM, "user_ids": [f"u{n}" for n in range(101)]},
+            "invalid_field",
+            "user_ids",
+        ),
+        ("channel.members.add", {"cid": "no cid", "user_ids": ["carol"]}, "invalid_cid", "cid"),
+        ("channel.members.remove", {"cid": ROOM, "user_ids": [""]}, "invalid_field", "user_ids"),
+        ("channel.moderators.add", {"user_ids": ["bob"]}, "invalid_cid", "cid"),
+        ("channel.delete", {}, "invalid_cid", "cid"),
+        ("channel.delete", {"cid": ROOM, "hard": True}, "invalid_field", "hard"),
+        ("unread.get", {"cid": ROOM}, "invalid_field", "`cid` is not allowed"),
+        ("message.unread", {"cid": ROOM}, "invalid_field", "message_id"),
+        ("channel.update", {"cid": ROOM, "data": {"name": 5}}, "invalid_field", "name"),
+        ("channel.update", {"cid": ROOM, "get_or_create": "maybe"}, "invalid_field", "get_or_create"),
+    ],
+)
+async def test_channel_frames_refuse_bad_input_naming_it_and_change_nothing(
+    room: Room, kind: str, fields: dict[str, Any], code: str, named: str
+) -> None:
+    def members() -> list[str]:
+        return sorted(Member.objects.filter(channel__cid=ROOM).values_list("user_id", flat=True))
+
+    before = await database_sync_to_async(members)()
+    message = await room.alice.refused(kind, code, **fields)
+    assert named in message
+    assert await database_sync_to_async(members)() == before == ["alice", "bob"]
+    assert await Channel.objects.filter(cid=ROOM, name="").aexists()  # nor the channel's data
+    assert (await room.alice.ask("health.check"))["type"] == "health.check"  # the socket carries on
