@@ -1372,7 +1372,7 @@ class ChannelUpdate(BaseModel):
     get_or_create: Annotated[
         bool | None,
         Field(
-            description="Only create: a channel that exists is left as it is (channel.create()). Not with `set` or `unset`."
+            description="Only create (channel.create()): a channel that exists is answered as it is, whatever `data`, `set` and `unset` say."
         ),
     ] = None
 

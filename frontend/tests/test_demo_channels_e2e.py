@@ -156,3 +156,73 @@ def test_demo_online_dot_goes_grey_when_the_other_page_closes(open_demo: OpenDem
     expect(bob_dot).to_have_attribute("data-online", "false")
     expect(bob_dot).to_have_class(re.compile(r"\boffline\b"))
     expect(alice_dot).to_have_attribute("data-online", "true")
+
+
+def member_row(panel: Locator, user: str) -> Locator:
+    return panel.locator(f'[data-testid="member"][data-user-id="{user}"]')
+
+
+def test_demo_members_removed_added_and_made_moderator_reach_the_other_page(open_demo: OpenDemo) -> None:
+    """Alice, who made the channel, removes Bob (it leaves his list and his page), adds him back
+    from a users.query search (it returns to his list), then makes him a moderator: his own member
+    list says so and gives him a moderator's controls without a reload."""
+    channel = f"team-{uuid.uuid4().hex[:8]}"
+    cid = f"messaging:{channel}"
+    alice = open_demo("alice", channel)
+    bob = open_demo("bob", channel)
+    entry = bob.page.locator(f'[data-testid="channel-item"][data-cid="{cid}"]')
+    expect(entry).to_have_attribute("aria-current", "page")
+
+    members = alice.open_members()
+    member_row(members, "bob").get_by_test_id("remove-member-button").click()
+    expect(member_row(members, "bob")).to_have_count(0)
+    expect(entry).to_have_count(0)  # notification.removed_from_channel
+    expect(bob.page.get_by_test_id("channel-title")).to_have_text("Demo")  # his page left it
+
+    members.get_by_test_id("add-member-search").fill("bo")
+    members.locator('[data-testid="add-member-result"][data-user-id="bob"]').click()
+    expect(member_row(members, "bob")).to_have_count(1)
+    expect(entry).to_have_count(1)  # notification.added_to_channel
+
+    entry.click()
+    expect(bob.page.get_by_test_id("channel-title")).to_have_text(f"#{channel}")
+    bobs = bob.open_members()
+    expect(member_row(bobs, "alice").get_by_test_id("remove-member-button")).to_have_count(0)
+    member_row(members, "bob").get_by_test_id("make-moderator-button").click()
+    expect(member_row(members, "bob")).to_contain_text("moderator")
+    expect(member_row(bobs, "bob")).to_contain_text("moderator")
+    # own_capabilities asked for again on his member.updated: a moderator bans and removes members
+    expect(member_row(bobs, "alice").get_by_test_id("ban-button")).to_be_visible()
+    expect(member_row(bobs, "alice").get_by_test_id("remove-member-button")).to_be_visible()
+    expect(member_row(members, "bob").get_by_test_id("make-moderator-button")).to_have_count(0)
+
+
+def test_demo_mark_unread_keeps_a_badge_and_a_deleted_channel_leaves_both_lists(open_demo: OpenDemo) -> None:
+    """Bob marks Alice's first message unread: his list counts it and the one after it, and the
+    server keeps that across a reload; then Alice deletes the channel and it leaves both lists."""
+    channel = f"unread-{uuid.uuid4().hex[:8]}"
+    cid = f"messaging:{channel}"
+    alice = open_demo("alice", channel)
+    first = unique("read this later")
+    alice.send(first)
+    alice.send(unique("and this"))
+    bob = open_demo("bob", channel)
+    entry = bob.page.locator(f'[data-testid="channel-item"][data-cid="{cid}"]')
+    expect(entry).to_have_attribute("aria-current", "page")
+    expect(entry.get_by_test_id("unread-badge")).to_have_count(0)  # read by opening it
+
+    bob.action(bob.message(first), "mark-unread").click()
+    expect(entry.get_by_test_id("unread-badge")).to_have_text("2")
+    bob.page.locator('[data-testid="channel-item"][data-cid="messaging:demo"]').click()
+    expect(bob.page.get_by_test_id("channel-title")).to_have_text("Demo")
+    bob.page.reload()
+    bob.expect_online()
+    expect(entry.get_by_test_id("unread-badge")).to_have_text("2")
+    expect(alice.action(alice.message(first), "mark-unread")).to_have_count(0)  # her own message
+
+    members = alice.open_members()
+    members.get_by_test_id("delete-channel-button").click()
+    members.get_by_test_id("confirm-delete-channel").click()
+    expect(alice.page.get_by_test_id("channel-title")).to_have_text("Demo")
+    expect(alice.page.locator(f'[data-testid="channel-item"][data-cid="{cid}"]')).to_have_count(0)
+    expect(entry).to_have_count(0)  # channel.deleted reached bob's list

@@ -512,7 +512,7 @@ export interface ChannelUpdate {
    */
   unset?: string[];
   /**
-   * Only create: a channel that exists is left as it is (channel.create()). Not with `set` or `unset`.
+   * Only create (channel.create()): a channel that exists is answered as it is, whatever `data`, `set` and `unset` say.
    */
   get_or_create?: boolean;
 }

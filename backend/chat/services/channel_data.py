@@ -92,11 +92,9 @@ def update_channel(
     get_or_create: bool = False,
 ) -> Outcome:
     """Creates the channel from `data` when it does not exist; else, with `get_or_create`
-    (channel.create()), answers it as it is; otherwise `data` replaces its name, image and custom
-    fields, `set_` changes the fields it names and `unset` removes fields.
+    (channel.create()), answers it as it is, changing nothing; otherwise `data` replaces its name,
+    image and custom fields, `set_` changes the fields it names and `unset` removes fields.
     Answered (and, when something changed, told to the watchers) with channel.updated."""
-    if get_or_create and (set_ is not None or unset):
-        raise InvalidField("`get_or_create` only creates: send `set` and `unset` without it")
     cid = resolve_cid(actor, cid, channel_type, data)
     exists = Channel.objects.filter(cid=cid).exists()
     if not exists:

@@ -100,6 +100,21 @@ export function DemoChat({ userId, channelId }: { userId: DemoUserId; channelId?
     timers.current.notice = window.setTimeout(() => setNotice(null), NOTICE_MS);
   }, []);
 
+  // The open conversation deleted, or this user removed from it: back to the demo channel.
+  const openCid = channel?.cid;
+  useEffect(() => {
+    if (!client || !openCid) return undefined;
+    const subscription = client.on((event) => {
+      if (event.cid !== openCid) return;
+      if (event.type === 'channel.deleted') notify('That conversation was deleted');
+      else if (event.type === 'notification.removed_from_channel')
+        notify('You were removed from that conversation');
+      else return;
+      open(DEMO_CHANNEL.id);
+    });
+    return () => subscription.unsubscribe();
+  }, [client, openCid, notify, open]);
+
   const scrollTo = useCallback(
     (messageId: string) => {
       const element = document.querySelector(

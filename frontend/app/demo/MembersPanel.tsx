@@ -2,10 +2,12 @@
 
 import { type FormEvent, useState } from 'react';
 
+import { AddMemberForm, DeleteChannel } from './ChannelAdmin';
 import { useChat, useRequest } from './ChatContext';
 import { displayName, initials, shortTime, type UserLike } from './format';
 import { PresenceDot } from './PresenceDot';
 import { banOf, type BanEvents } from './useDemoSession';
+import { DEMO_CHANNEL } from './users';
 
 /** Ban lengths a moderator picks from, in minutes (Stream's `timeout`); none = until lifted. */
 const BAN_LENGTHS = [
@@ -82,6 +84,9 @@ export function MembersPanel({ bans, onClose }: { bans: BanEvents; onClose(): vo
           ✕
         </button>
       </header>
+      {capabilities.canManageMembers && (
+        <AddMemberForm memberIds={members.map((member) => member.user_id)} />
+      )}
       <ul className="member-list">
         {members.map((member) => {
           const user = member.user ?? { id: member.user_id };
@@ -126,6 +131,35 @@ export function MembersPanel({ bans, onClose }: { bans: BanEvents; onClose(): vo
                   >
                     {muted ? 'Unmute' : 'Mute'}
                   </button>
+                  {capabilities.canManageMembers && member.channel_role !== 'channel_moderator' && (
+                    <button
+                      type="button"
+                      data-testid="make-moderator-button"
+                      onClick={() =>
+                        void request(
+                          () => channel.addModerators([user.id]),
+                          `${displayName(user)} moderates this channel now`,
+                        )
+                      }
+                    >
+                      Make moderator
+                    </button>
+                  )}
+                  {capabilities.canManageMembers && (
+                    <button
+                      type="button"
+                      className="danger"
+                      data-testid="remove-member-button"
+                      onClick={() =>
+                        void request(
+                          () => channel.removeMembers([user.id]),
+                          `${displayName(user)} was removed`,
+                        )
+                      }
+                    >
+                      Remove
+                    </button>
+                  )}
                   {capabilities.canBan &&
                     (ban ? (
                       <button
@@ -163,6 +197,7 @@ export function MembersPanel({ bans, onClose }: { bans: BanEvents; onClose(): vo
         A muted member&apos;s messages still arrive, dimmed, and stop counting as unread for you.
         {capabilities.canBan ? ' Banned members can read but not write.' : ''}
       </p>
+      {capabilities.canDeleteChannel && channel.id !== DEMO_CHANNEL.id && <DeleteChannel />}
     </aside>
   );
 }

@@ -54,7 +54,7 @@ function EmojiPicker({ message, onDone }: { message: ChatMessage; onDone(): void
 
 /** The toolbar that shows when the pointer (or focus) is on a message: only what the user may do. */
 export function MessageActions({ message, permissions, onEdit }: ActionsProps) {
-  const { client, openThread, quote } = useChat();
+  const { client, channel, openThread, quote } = useChat();
   const request = useRequest();
   const [picking, setPicking] = useState(false);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
@@ -161,6 +161,22 @@ export function MessageActions({ message, permissions, onEdit }: ActionsProps) {
           }
         >
           ⚑
+        </button>
+      )}
+      {permissions.markUnread && (
+        <button
+          type="button"
+          data-testid="action-mark-unread"
+          aria-label="Mark unread"
+          title="Mark unread from here"
+          onClick={() =>
+            void request(
+              () => channel.markUnread({ message_id: message.id }),
+              'Unread from this message on',
+            )
+          }
+        >
+          ✉
         </button>
       )}
       {permissions.delete && (

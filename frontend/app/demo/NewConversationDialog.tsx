@@ -6,13 +6,7 @@ import type { ChatChannel, ChatClient } from '../../lib/getStreamClient';
 import { newChannelId } from './channels';
 import { describeError, displayName, initials } from './format';
 import { PresenceDot } from './PresenceDot';
-
-/** A user as users.query answers (with presence, as the dialog asks for it). */
-type FoundUser = Awaited<ReturnType<ChatClient['queryUsers']>>['users'][number];
-
-/** How long typing pauses before the search goes out, and how many users it shows. */
-const SEARCH_DELAY_MS = 150;
-const SEARCH_LIMIT = 20;
+import { type FoundUser, useUserSearch } from './useUserSearch';
 
 interface NewConversationDialogProps {
   client: ChatClient;
@@ -35,45 +29,19 @@ export function NewConversationDialog({
 }: NewConversationDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [query, setQuery] = useState('');
-  const [found, setFound] = useState<FoundUser[]>([]);
-  const [searching, setSearching] = useState(true);
+  const search = useUserSearch(client, query, [userId]);
+  const { found, searching } = search;
   const [picked, setPicked] = useState<FoundUser[]>([]);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [failed, setError] = useState<string | null>(null);
+  const error = failed ?? search.error;
 
   useEffect(() => {
     const element = dialog.current;
     if (element && !element.open) element.showModal();
     return () => element?.close();
   }, []);
-
-  useEffect(() => {
-    let cancelled = false;
-    setSearching(true);
-    const text = query.trim();
-    const filter = text
-      ? { $or: [{ name: { $autocomplete: text } }, { id: { $autocomplete: text } }] }
-      : {};
-    const timer = window.setTimeout(() => {
-      client.queryUsers(filter, { name: 1 }, { limit: SEARCH_LIMIT, presence: true }).then(
-        ({ users }) => {
-          if (cancelled) return;
-          setFound(users.filter((user) => user.id !== userId));
-          setSearching(false);
-        },
-        (failure: unknown) => {
-          if (cancelled) return;
-          setError(describeError(failure));
-          setSearching(false);
-        },
-      );
-    }, SEARCH_DELAY_MS);
-    return () => {
-      cancelled = true;
-      window.clearTimeout(timer);
-    };
-  }, [client, userId, query]);
 
   const isPicked = (id: string) => picked.some((user) => user.id === id);
   const toggle = (user: FoundUser) =>

@@ -40,6 +40,15 @@ export class Capabilities {
     return this.has('ban-channel-members');
   }
 
+  /** Add and remove members, and make moderators (Stream's update-channel-members). */
+  get canManageMembers(): boolean {
+    return this.has('update-channel-members');
+  }
+
+  get canDeleteChannel(): boolean {
+    return this.has('delete-channel');
+  }
+
   get canMention(): boolean {
     return this.has('create-mention');
   }
@@ -59,6 +68,8 @@ export interface MessagePermissions {
   delete: boolean;
   pin: boolean;
   flag: boolean;
+  /** Stream's channel.markUnread({ message_id }): unread from another's message on. */
+  markUnread: boolean;
 }
 
 export function messagePermissions(
@@ -78,5 +89,6 @@ export function messagePermissions(
     delete: may('delete-own-message', 'delete-any-message'),
     pin: live && capabilities.has('pin-message'),
     flag: live && !mine && capabilities.has('flag-message'),
+    markUnread: live && !mine && !message.parent_id && capabilities.has('read-events'),
   };
 }

@@ -138,10 +138,14 @@ export function useChatEvents(
       if (event.type === 'user.unbanned' && event.user) {
         setBans((known) => ({ ...known, [event.user.id]: null }));
       }
-      // A ban or unban of this user changes what they may do: ask for own_capabilities again.
+      // A ban, an unban or a new channel role of this user changes what they may do: ask for
+      // own_capabilities again.
       if (
-        (event.type === 'user.banned' || event.type === 'user.unbanned') &&
-        event.user?.id === userId
+        ((event.type === 'user.banned' || event.type === 'user.unbanned') &&
+          event.user?.id === userId) ||
+        (event.type === 'member.updated' &&
+          event.cid === channel.cid &&
+          event.member?.user_id === userId)
       ) {
         channel.watch().then(
           () => bump(),
