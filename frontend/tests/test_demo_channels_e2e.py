@@ -2,8 +2,10 @@
 
 Bob's list learns of Alice's new conversation and its unread message without a reload, the badge
 clears when he opens it, a new message lifts its channel to the top, a rename reaches the other
-page, and Alice sees Bob's online dot go grey when his page closes. Each test makes channels of its
-own (unique names and ids), so what it counts is its own.
+page, and Alice sees Bob's online dot go grey when his page closes. Alice removes Bob, adds him
+back and makes him a moderator, each reaching his list and member panel live; Bob marks a message
+unread and the badge stays; Alice deletes the channel and it leaves both lists. Each test makes
+channels of its own (unique names and ids), so what it counts is its own.
 """
 
 from __future__ import annotations
