@@ -10,10 +10,7 @@ import { useUserSearch } from './useUserSearch';
 
 /** Adds people to the channel (Stream's channel.addMembers), found with users.query as you type. */
 export function AddMemberForm({ memberIds }: { memberIds: readonly string[] }) {
-  const { client, channel } = useChat();
-  const request = useRequest();
   const [query, setQuery] = useState('');
-  const { found, searching } = useUserSearch(client, query, memberIds);
   return (
     <div className="add-member" data-testid="add-member">
       <input
@@ -24,32 +21,50 @@ export function AddMemberForm({ memberIds }: { memberIds: readonly string[] }) {
         onChange={(event) => setQuery(event.target.value)}
       />
       {query.trim() && (
-        <ul className="user-results">
-          {found.map((user) => (
-            <li key={user.id}>
-              <button
-                type="button"
-                data-testid="add-member-result"
-                data-user-id={user.id}
-                onClick={() =>
-                  void request(
-                    () => channel.addMembers([user.id]),
-                    `${displayName(user)} was added`,
-                  ).then((added) => added && setQuery(''))
-                }
-              >
-                <span className="avatar" aria-hidden>
-                  {initials(user)}
-                  <PresenceDot user={user} />
-                </span>
-                {displayName(user)}
-              </button>
-            </li>
-          ))}
-          {!searching && found.length === 0 && <li className="hint">Nobody else found</li>}
-        </ul>
+        <FoundPeople query={query} memberIds={memberIds} onAdded={() => setQuery('')} />
       )}
     </div>
+  );
+}
+
+/** Who the search finds that is not a member yet; a click adds them. Searches only while shown. */
+function FoundPeople({
+  query,
+  memberIds,
+  onAdded,
+}: {
+  query: string;
+  memberIds: readonly string[];
+  onAdded(): void;
+}) {
+  const { client, channel } = useChat();
+  const request = useRequest();
+  const { found, searching } = useUserSearch(client, query, memberIds);
+  return (
+    <ul className="user-results">
+      {found.map((user) => (
+        <li key={user.id}>
+          <button
+            type="button"
+            data-testid="add-member-result"
+            data-user-id={user.id}
+            onClick={() =>
+              void request(
+                () => channel.addMembers([user.id]),
+                `${displayName(user)} was added`,
+              ).then((added) => added && onAdded())
+            }
+          >
+            <span className="avatar" aria-hidden>
+              {initials(user)}
+              <PresenceDot user={user} />
+            </span>
+            {displayName(user)}
+          </button>
+        </li>
+      ))}
+      {!searching && found.length === 0 && <li className="hint">Nobody else found</li>}
+    </ul>
   );
 }
 
